@@ -1,0 +1,3 @@
+export * from "./constants.ts";
+export * from "./event.ts";
+export * from "./sanitize.ts";
