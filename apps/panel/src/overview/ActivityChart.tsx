@@ -14,7 +14,7 @@ export function ActivityChart({
     const d = new Date(t);
     return range === "24h"
       ? d.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" })
-      : d.toLocaleDateString(locale, { day: "2-digit", month: "short" });
+      : d.toLocaleString(locale, { day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" });
   };
   const total = buckets.reduce((a, b) => a + b.events, 0);
   const errors = buckets.reduce((a, b) => a + b.errors, 0);

@@ -20,7 +20,6 @@ export default function OverviewTab() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [refresh, setRefresh] = useState(0);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh is a deliberate re-run trigger
   useEffect(() => {
     const ctl = new AbortController();
     setLoad((l) => (l.state === "done" ? l : { state: "loading" }));
@@ -69,7 +68,7 @@ export default function OverviewTab() {
             <Total label="Active users" value={formatNumber(data.totals.users, locale)} />
           </div>
           <Card
-            title={`Events and errors · ${range === "24h" ? "last 24 hours, per hour" : "last 7 days, per day"}`}
+            title={`Events and errors · ${range === "24h" ? "last 24 hours, per hour" : "last 7 days, per 6 hours"}`}
           >
             {data.buckets.every((b) => b.events === 0 && b.errors === 0) ? (
               <Empty title="Nothing happened in this period">
