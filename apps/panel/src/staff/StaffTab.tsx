@@ -104,6 +104,10 @@ export default function StaffTab({ me }: { me: Me }) {
                 </tbody>
               </table>
             ))}
+          <p className="muted small">
+            Disabling someone ends their open sessions at once; their history stays. Enable them again at any
+            time.
+          </p>
         </Card>
         <AddStaff onAdded={() => setRefresh((n) => n + 1)} />
       </div>

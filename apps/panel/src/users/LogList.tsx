@@ -30,6 +30,13 @@ export function LogList({ logs, locale }: { logs: LogEntry[]; locale: string }) 
   );
 }
 
+/** A stack trace, if the metadata carries one, shown with its line breaks for reading. */
+function stackOf(metadata: unknown): string | null {
+  if (!metadata || typeof metadata !== "object") return null;
+  const stack = (metadata as { stack?: unknown }).stack;
+  return typeof stack === "string" && stack.includes("\n") ? stack : null;
+}
+
 function LogRow({ entry, locale }: { entry: LogEntry; locale: string }) {
   const [open, setOpen] = useState(false);
   const detailsId = `log-details-${entry.id}`;
@@ -60,6 +67,13 @@ function LogRow({ entry, locale }: { entry: LogEntry; locale: string }) {
       {open && (
         <div id={detailsId} className="log-details">
           <div className="muted small mono">event_id {entry.event_id}</div>
+          {stackOf(entry.metadata) && (
+            <>
+              <div className="details-label">Stack trace</div>
+              <pre className="stack">{stackOf(entry.metadata)}</pre>
+            </>
+          )}
+          <div className="details-label">Metadata</div>
           <pre className="json">{pretty(entry.metadata)}</pre>
         </div>
       )}
