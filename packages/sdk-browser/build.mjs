@@ -8,7 +8,13 @@ const dir = new URL("./", import.meta.url).pathname;
 
 /** Builds both bundles; returns their gzipped sizes in bytes. */
 export async function buildSdk() {
-  const common = { entryPoints: [`${dir}src/index.ts`], bundle: true, minify: true, target: "es2019", write: false };
+  const common = {
+    entryPoints: [`${dir}src/index.ts`],
+    bundle: true,
+    minify: true,
+    target: "es2019",
+    write: false,
+  };
   const outs = {
     "dist/usertrail.mjs": await build({ ...common, format: "esm" }),
     "dist/usertrail.min.js": await build({ ...common, format: "iife", globalName: "usertrail" }),

@@ -18,7 +18,8 @@ const text = (s: unknown, n = 200) => String(s).slice(0, n);
 /** A short, readable name for a clicked element: tag#id.class "label". */
 function describe(el: Element): string {
   const label = (el as HTMLElement).innerText || el.getAttribute("aria-label") || "";
-  const cls = typeof el.className === "string" && el.className ? `.${el.className.trim().split(/\s+/).join(".")}` : "";
+  const cls =
+    typeof el.className === "string" && el.className ? `.${el.className.trim().split(/\s+/).join(".")}` : "";
   return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${cls}${label ? ` "${text(label.trim(), 60)}"` : ""}`;
 }
 

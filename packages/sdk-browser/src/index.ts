@@ -1,4 +1,12 @@
-import { clean, cleanMetadata, createQueue, eventTypeOf, type Queue, type Stats, type WireEvent } from "@usertrail/sdk-core";
+import {
+  clean,
+  cleanMetadata,
+  createQueue,
+  eventTypeOf,
+  type Queue,
+  type Stats,
+  type WireEvent,
+} from "@usertrail/sdk-core";
 import { type Crumb, type FailedRequest, watch } from "./breadcrumbs.ts";
 
 export type { Stats, WireEvent };
@@ -54,7 +62,13 @@ function safe<A extends unknown[], R>(fn: (...a: A) => R) {
   };
 }
 
-function enqueue(type: string, message: unknown, metadata: unknown, severity: Severity, fingerprint?: string) {
+function enqueue(
+  type: string,
+  message: unknown,
+  metadata: unknown,
+  severity: Severity,
+  fingerprint?: string,
+) {
   const q = queue;
   const o = opts;
   if (!q || !o) return;
@@ -76,7 +90,8 @@ function enqueue(type: string, message: unknown, metadata: unknown, severity: Se
     severity,
     created_at: new Date(now).toISOString(),
   };
-  if (u && (u.email || u.phone || u.full_name)) ev.user = { email: u.email, phone: u.phone, full_name: u.full_name };
+  if (u && (u.email || u.phone || u.full_name))
+    ev.user = { email: u.email, phone: u.phone, full_name: u.full_name };
   if (!ev.event_type) return q.drop("invalid");
   if (o.beforeSend) {
     try {
@@ -112,7 +127,11 @@ function anonymous(o: Options, ev: WireEvent) {
 /** Logs an error as CLIENT_ERROR with stack, page, browser, user email and the recent breadcrumbs. */
 function report(error: unknown, source: string, context?: unknown, severity: Severity = "error") {
   const err = error instanceof Error ? error : null;
-  const message = err ? `${err.name}: ${err.message}` : typeof error === "string" ? error : JSON.stringify(clean(error));
+  const message = err
+    ? `${err.name}: ${err.message}`
+    : typeof error === "string"
+      ? error
+      : JSON.stringify(clean(error));
   const stack = err?.stack ?? "";
   enqueue(
     "CLIENT_ERROR",
@@ -149,7 +168,10 @@ function beacon() {
   const o = opts;
   const items = queue?.items();
   if (!o || !items?.length || !navigator.sendBeacon) return;
-  navigator.sendBeacon(`${eventsUrl(o)}?key=${encodeURIComponent(o.publicKey)}`, JSON.stringify({ events: items.slice(0, 50) }));
+  navigator.sendBeacon(
+    `${eventsUrl(o)}?key=${encodeURIComponent(o.publicKey)}`,
+    JSON.stringify({ events: items.slice(0, 50) }),
+  );
 }
 
 /**
@@ -177,7 +199,11 @@ export const init = safe((options: Options) => {
         headers: { "content-type": "application/json", "x-usertrail-key": o.publicKey },
         body,
       });
-      return { status: r.status, retryAfter: r.headers.get("retry-after"), results: (await r.json().catch(() => ({}))).results };
+      return {
+        status: r.status,
+        retryAfter: r.headers.get("retry-after"),
+        results: (await r.json().catch(() => ({}))).results,
+      };
     },
   });
   crumbs = watch(
@@ -191,7 +217,9 @@ export const init = safe((options: Options) => {
   );
   addEventListener(
     "error",
-    safe((e: ErrorEvent) => report(e.error ?? e.message, "onerror", { filename: e.filename, line: e.lineno, column: e.colno })),
+    safe((e: ErrorEvent) =>
+      report(e.error ?? e.message, "onerror", { filename: e.filename, line: e.lineno, column: e.colno }),
+    ),
   );
   addEventListener(
     "unhandledrejection",
@@ -212,11 +240,14 @@ export const setUser = safe((user: User | null) => {
 });
 
 /** Logs a caught error as CLIENT_ERROR; `context` is any extra detail worth seeing next to it. */
-export const captureException = safe((error: unknown, context?: unknown) => report(error, "captureException", context));
+export const captureException = safe((error: unknown, context?: unknown) =>
+  report(error, "captureException", context),
+);
 
 /** Logs an activity event of your own, e.g. track("VIDEO_VIEW", "Lesson 3 video", { lessonId: 3 }). */
-export const track = safe((eventType: string, message?: string, metadata?: unknown, severity: Severity = "info") =>
-  enqueue(eventType, message ?? eventType, cleanMetadata(metadata), severity),
+export const track = safe(
+  (eventType: string, message?: string, metadata?: unknown, severity: Severity = "info") =>
+    enqueue(eventType, message ?? eventType, cleanMetadata(metadata), severity),
 );
 
 /** Sends what is queued now; resolves true when the queue is empty. */

@@ -17,10 +17,11 @@ export const SDK_LIMITS = {
 export const FILTERED = "[Filtered]";
 
 /** Field names whose values are secrets whatever they hold. */
-const SECRET_KEY = /passw|pwd|secret|token|authorization|cookie|card|cvv|cvc|(^|[^a-z])pan([^a-z]|$)|api.?key/i;
+const SECRET_KEY =
+  /passw|pwd|secret|token|authorization|cookie|card|cvv|cvc|(^|[^a-z])pan([^a-z]|$)|api.?key/i;
 /** `password=...`, `token: ...`, `Bearer ...` inside free text such as URLs or messages. */
 const SECRET_IN_TEXT =
-  /((?:password|passwd|pwd|secret|token|api_?key|authorization)["']?\s*[=:]\s*["']?|bearer\s+)[^\s&"',;]+/gi;
+  /((?:password|passwd|pwd|secret|token|api_?key|authorization)["']?\s*[=:]\s*["']?(?:bearer\s+)?|bearer\s+)[^\s&"',;]+/gi;
 /** Runs of 13–19 digits, optionally split by spaces or dashes, that might be card numbers. */
 const DIGIT_RUN = /\b\d(?:[ -]?\d){12,18}\b/g;
 
@@ -28,16 +29,15 @@ const DIGIT_RUN = /\b\d(?:[ -]?\d){12,18}\b/g;
 function luhn(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
-    let d = +(digits[digits.length - 1 - i] as string);
-    if (i % 2 && (d *= 2) > 9) d -= 9;
-    sum += d;
+    const d = +(digits[digits.length - 1 - i] as string) * (i % 2 ? 2 : 1);
+    sum += d > 9 ? d - 9 : d;
   }
   return sum % 10 === 0;
 }
 
 /** Hides secrets that travel inside text: `token=…` pairs, bearer tokens and card-number-looking digits. */
 export function scrubText(text: string, max: number = SDK_LIMITS.stringLength): string {
-  const s = text.length > max ? `${text.slice(0, max)}…` : text;
+  const s = text.length > max ? `${text.slice(0, max - 1)}…` : text;
   return s
     .replace(SECRET_IN_TEXT, `$1${FILTERED}`)
     .replace(DIGIT_RUN, (run) => (luhn(run.replace(/\D/g, "")) ? FILTERED : run));

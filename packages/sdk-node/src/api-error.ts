@@ -1,6 +1,8 @@
 import type { UsertrailClient } from "./client.ts";
 
-export type UserIdOf<Req> = (req: Req) => string | number | null | undefined | Promise<string | number | null | undefined>;
+export type UserIdOf<Req> = (
+  req: Req,
+) => string | number | null | undefined | Promise<string | number | null | undefined>;
 
 /** Options shared by the Fastify plugin and the Express middleware. */
 export interface ApiErrorOptions<Req> {
@@ -30,7 +32,10 @@ export interface FailedResponse {
 /** The first SNIPPET_LENGTH characters of a body, whatever form it was written in. */
 export function snippetOf(body: unknown): string {
   if (typeof body === "string") return body.slice(0, SNIPPET_LENGTH);
-  if (body instanceof Uint8Array) return Buffer.from(body.subarray(0, SNIPPET_LENGTH * 4)).toString("utf8").slice(0, SNIPPET_LENGTH);
+  if (body instanceof Uint8Array)
+    return Buffer.from(body.subarray(0, SNIPPET_LENGTH * 4))
+      .toString("utf8")
+      .slice(0, SNIPPET_LENGTH);
   return body == null ? "" : "[stream]";
 }
 
@@ -38,7 +43,12 @@ export function snippetOf(body: unknown): string {
  * Logs a 4xx/5xx response as API_ERROR for the request's user (the seed's userActivityErrorLogger).
  * Resolving the user id may be async; nothing here throws or delays the response.
  */
-export function logApiError<Req>(client: UsertrailClient, opts: ApiErrorOptions<Req>, req: Req, r: FailedResponse) {
+export function logApiError<Req>(
+  client: UsertrailClient,
+  opts: ApiErrorOptions<Req>,
+  req: Req,
+  r: FailedResponse,
+) {
   try {
     if (opts.shouldLog && !opts.shouldLog(r.statusCode, req)) return;
     Promise.resolve()

@@ -16,10 +16,10 @@ const CATEGORIES = new Set(["error", "auth", "content", "activity"]);
 const UPPER_SNAKE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 export interface ClientOptions {
-  /** Where the usertrail server is, e.g. "http://127.0.0.1:3000". */
-  endpoint: string;
-  /** The server's INGEST_KEY (secret: keep it on the server). */
-  ingestKey: string;
+  /** Where the usertrail server is, e.g. "http://127.0.0.1:3000" (default: env USERTRAIL_URL). */
+  endpoint?: string;
+  /** The server's INGEST_KEY, a secret kept on the server (default: env USERTRAIL_INGEST_KEY). */
+  ingestKey?: string;
   /** Most events per request (default 100). */
   batchSize?: number;
   /** How long an event may wait for a batch to fill, in ms (default 1000). */
@@ -69,16 +69,21 @@ export interface LessonCompleteMetadata extends Extra {
 }
 
 /** A typed shortcut for one known event type. */
-export type Helper<M extends Extra = Extra> = (userId: string | number, metadata?: M, message?: string) => void;
+export type Helper<M extends Extra = Extra> = (
+  userId: string | number,
+  metadata?: M,
+  message?: string,
+) => void;
 
 /**
  * Creates a usertrail client. logUserActivity() only queues (microseconds, never throws, never
  * waits); batches go out when full or after flushInterval, are retried with backoff, and what is
  * left is delivered when the process exits or shutdown() is awaited.
  */
-export function createClient(options: ClientOptions) {
-  const url = `${String(options.endpoint).replace(/\/+$/, "")}/api/events`;
-  const auth = `Bearer ${options.ingestKey}`;
+export function createClient(options: ClientOptions = {}) {
+  const endpoint = options.endpoint ?? process.env.USERTRAIL_URL;
+  const url = `${String(endpoint).replace(/\/+$/, "")}/api/events`;
+  const auth = `Bearer ${options.ingestKey ?? process.env.USERTRAIL_INGEST_KEY}`;
   const timeout = options.requestTimeout ?? 10_000;
   const shutdownTimeout = options.shutdownTimeout ?? 10_000;
   let closed = false;
@@ -111,13 +116,18 @@ export function createClient(options: ClientOptions) {
   };
   process.on("beforeExit", onBeforeExit);
 
-  function logUserActivity(a: Activity): void {
+  function logUserActivity(a: Activity) {
     try {
       if (closed) return queue.drop("closed");
+      if (!endpoint) return queue.drop("not_configured");
       if (a === null || typeof a !== "object") return queue.drop("invalid");
       const id = a.userId;
-      const userId = typeof id === "string" || typeof id === "number" ? String(id).slice(0, SDK_LIMITS.userIdLength) : "";
-      const type = typeof a.eventType === "string" && UPPER_SNAKE.test(a.eventType) ? a.eventType : eventTypeOf(a.eventType);
+      const userId =
+        typeof id === "string" || typeof id === "number" ? String(id).slice(0, SDK_LIMITS.userIdLength) : "";
+      const type =
+        typeof a.eventType === "string" && UPPER_SNAKE.test(a.eventType)
+          ? a.eventType
+          : eventTypeOf(a.eventType);
       if (!userId.trim() || !type) return queue.drop("invalid");
       const ev: WireEvent = {
         event_id: randomUUID(),
