@@ -15,9 +15,17 @@ export interface FailedRequest {
 
 const text = (s: unknown, n = 200) => String(s).slice(0, n);
 
+/** The stack of whoever called fetch/XHR: an Error's stack made in the wrapper, minus its "Error" line and the wrapper's frame. */
+const callerStack = (e: Error) =>
+  String(e.stack)
+    .split("\n")
+    .filter((l) => l !== "Error")
+    .slice(1)
+    .join("\n");
+
 /** A short, readable name for a clicked element: tag#id.class "label". */
 function describe(el: Element): string {
-  const label = (el as HTMLElement).innerText || el.getAttribute("aria-label") || "";
+  const label = el.textContent || el.getAttribute("aria-label") || "";
   const cls =
     typeof el.className === "string" && el.className ? `.${el.className.trim().split(/\s+/).join(".")}` : "";
   return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${cls}${label ? ` "${text(label.trim(), 60)}"` : ""}`;
@@ -78,7 +86,7 @@ export function watch(max: number, ownUrl: string, onFailed: (r: FailedRequest) 
       try {
         method = (init?.method || (input instanceof Request ? input.method : "GET")).toUpperCase();
         url = input instanceof Request ? input.url : String(input);
-        stack = new Error().stack;
+        stack = callerStack(new Error());
       } catch {}
       return origFetch.call(this, input, init).then(
         (res) => {
@@ -101,7 +109,7 @@ export function watch(max: number, ownUrl: string, onFailed: (r: FailedRequest) 
     return (open as (...a: unknown[]) => void).call(this, method, url, ...rest);
   } as typeof xhr.open;
   xhr.send = function (this: Tagged, body?: Document | XMLHttpRequestBodyInit | null) {
-    const stack = new Error().stack;
+    const stack = callerStack(new Error());
     this.addEventListener("loadend", () => {
       const [method, url] = this._ut ?? ["GET", ""];
       if (this.status === 0 || this.status >= 400) failed(method, url, this.status, stack);

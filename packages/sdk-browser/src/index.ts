@@ -45,11 +45,15 @@ let crumbs: () => Crumb[] = () => [];
 let rawFetch: typeof fetch;
 const recent = new Map<string, number>();
 
-const uuid = (): string =>
-  crypto.randomUUID?.() ??
-  "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
-    (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16),
-  );
+/** crypto.randomUUID exists only in secure contexts (https, localhost); plain-http pages get a v4 UUID by hand. */
+function uuid(): string {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] ?? 0) & 15) | 64;
+  b[8] = ((b[8] ?? 0) & 63) | 128;
+  const h = Array.from(b, (x) => (x + 256).toString(16).slice(1)).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
 
 /** Runs `fn`, swallowing anything it throws: the SDK must never break the page it watches. */
 function safe<A extends unknown[], R>(fn: (...a: A) => R) {
@@ -212,7 +216,9 @@ export const init = safe((options: Options) => {
     safe((r: FailedRequest) => {
       if (opts?.captureRequests === false) return;
       const msg = `${r.method} ${r.url} ${r.status ? `failed with ${r.status}` : "failed (network error)"}`;
-      report(Object.assign(new Error(msg), { name: "RequestError", stack: r.stack }), "request", r);
+      const error = Object.assign(new Error(msg), { name: "RequestError" });
+      error.stack = `${error.name}: ${msg}\n${r.stack}`;
+      report(error, "request", { method: r.method, url: r.url, status: r.status });
     }),
   );
   addEventListener(
