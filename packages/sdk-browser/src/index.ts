@@ -113,10 +113,9 @@ function enqueue(
 /** An error before any user is known goes, best effort, to the client-error route (system health). */
 function anonymous(o: Options, ev: WireEvent) {
   const m = ev.metadata ?? {};
-  rawFetch(`${o.endpoint.replace(/\/+$/, "")}/api/tripwire/debug/client-error`, {
+  rawFetch(keyed(o, "/api/tripwire/debug/client-error"), {
     method: "POST",
     keepalive: true,
-    headers: { "content-type": "application/json", "x-usertrail-key": o.publicKey },
     body: JSON.stringify({
       message: ev.message,
       stack: m.stack,
@@ -154,7 +153,9 @@ function report(error: unknown, source: string, context?: unknown, severity: Sev
   );
 }
 
-const eventsUrl = (o: Options) => `${o.endpoint.replace(/\/+$/, "")}/api/events`;
+/** A public route's URL with the public key as `?key=` (sendBeacon and simple CORS requests cannot set headers). */
+const keyed = (o: Options, path: string) =>
+  `${o.endpoint.replace(/\/+$/, "")}${path}?key=${encodeURIComponent(o.publicKey)}`;
 const storeKey = (o: Options) => `usertrail:${o.publicKey}`;
 
 /** Reads the queue a previous page left in localStorage (events that were not sent yet). */
@@ -172,10 +173,7 @@ function beacon() {
   const o = opts;
   const items = queue?.items();
   if (!o || !items?.length || !navigator.sendBeacon) return;
-  navigator.sendBeacon(
-    `${eventsUrl(o)}?key=${encodeURIComponent(o.publicKey)}`,
-    JSON.stringify({ events: items.slice(0, 50) }),
-  );
+  navigator.sendBeacon(keyed(o, "/api/events"), JSON.stringify({ events: items.slice(0, 50) }));
 }
 
 /**
@@ -196,11 +194,12 @@ export const init = safe((options: Options) => {
     onChange: (items) => localStorage.setItem(storeKey(o), JSON.stringify(items)),
     send: async (events) => {
       const body = JSON.stringify({ events });
-      const r = await rawFetch(eventsUrl(o), {
+      // A "simple" CORS request (key in the query, text/plain body) needs no preflight: one round
+      // trip instead of two, and keepalive requests cannot always wait for a preflight.
+      const r = await rawFetch(keyed(o, "/api/events"), {
         method: "POST",
         // keepalive lets the request outlive the page, but caps the body at 64 KB.
         keepalive: body.length < 60_000,
-        headers: { "content-type": "application/json", "x-usertrail-key": o.publicKey },
         body,
       });
       return {

@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await pages?.close();
-  await ut?.stop();
+  await ut?.destroy();
 });
 
 /** Opens a fresh page (own context, so its own localStorage). */
@@ -48,11 +48,13 @@ afterEach(() => page?.context().close());
 async function waitForLog(userId: string, pred: (l: LogEntry) => boolean, ms = 20_000): Promise<LogEntry> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
-    const hit = (await ut.logs(userId).catch(() => [])).find(pred);
+    const hit = (await ut.events(userId).catch(() => [])).find(pred);
     if (hit) return hit;
     await new Promise((r) => setTimeout(r, 150));
   }
-  throw new Error(`no matching log for ${userId}: ${JSON.stringify(await ut.logs(userId).catch(() => []))}`);
+  throw new Error(
+    `no matching log for ${userId}: ${JSON.stringify(await ut.events(userId).catch(() => []))}`,
+  );
 }
 
 type Crumbs = Array<{ type: string; message: string }>;
@@ -144,7 +146,7 @@ describe("browser SDK in Chromium", { timeout: 30_000 }, () => {
       (l) => l.message === "RequestError: GET http://127.0.0.1:9/refused failed (network error)",
     );
     await waitForLog("42", (l) => l.message === "RequestError: GET /api/broken failed with 500");
-    const all = await ut.logs("42");
+    const all = await ut.events("42");
     expect(all.some((l) => l.message.includes("/api/forbidden"))).toBe(false);
   });
 
@@ -175,7 +177,7 @@ describe("browser SDK in Chromium", { timeout: 30_000 }, () => {
       return ut.getStats();
     });
     expect(stats).toMatchObject({ queued: 0, dropped: { duplicate: 2, before_send: 1, no_user: 1 } });
-    const logs = await ut.logs("43");
+    const logs = await ut.events("43");
     expect(logs.map((l) => l.message).sort()).toEqual([
       "Error: Payment failed",
       "Error: Same error",
@@ -189,7 +191,7 @@ describe("browser SDK in Chromium", { timeout: 30_000 }, () => {
       note: "paid with [Filtered]",
     });
     expect(logs.find((l) => l.event_type === "LESSON_COMPLETE")?.metadata).toEqual({ lessonId: 3 });
-    expect(JSON.stringify(await ut.logs("42"))).not.toContain("Payment failed");
+    expect(JSON.stringify(await ut.events("42"))).not.toContain("Payment failed");
   });
 
   it("never throws into the page, whatever it is given", async () => {

@@ -9,13 +9,15 @@ beforeAll(async () => {
   ut = await startUsertrail();
   env = { USERTRAIL_URL: ut.endpoint, USERTRAIL_INGEST_KEY: ut.ingestKey, NODE_ENV: "production" };
 });
-afterAll(() => ut?.stop());
+afterAll(() => ut?.destroy());
 
 describe("README snippet (Node)", () => {
   it("logs LOGIN and VIDEO_VIEW and delivers them before the process exits", async () => {
     const child = run("node-snippet.ts", env);
     expect(await child.exited, child.out()).toBe(0);
-    const logs = await ut.logs("42");
+    // The server binds a new user to tracking with exactly one USER_CREATED.
+    expect((await ut.logs("42")).filter((l) => l.event_type === "USER_CREATED")).toHaveLength(1);
+    const logs = await ut.events("42");
     expect(logs.map((l) => l.event_type).sort()).toEqual(["LOGIN", "VIDEO_VIEW"]);
     expect(logs.find((l) => l.event_type === "LOGIN")).toMatchObject({
       event_category: "auth",
@@ -35,7 +37,7 @@ describe("shutdown()", () => {
     expect(await child.exited, child.out()).toBe(0);
     const report = JSON.parse(child.out().trim().split("\n").pop() as string);
     expect(report).toMatchObject({ delivered: true, stats: { queued: 0, sent: 500, dropped: {} } });
-    const logs = await ut.logs("burst-user");
+    const logs = await ut.events("burst-user");
     expect(logs).toHaveLength(500);
     expect(new Set(logs.map((l) => l.message)).size).toBe(500);
   }, 30_000);
@@ -59,7 +61,7 @@ for (const framework of ["fastify", "express"] as const) {
       child.proc.kill("SIGTERM");
       expect(await child.exited, child.out()).toBe(0);
 
-      const logs = await ut.logs(user);
+      const logs = await ut.events(user);
       expect(logs.every((l) => l.event_type === "API_ERROR" && l.event_category === "error")).toBe(true);
       const by = (url: string) => logs.find((l) => l.metadata.url === url);
       expect(logs.map((l) => l.metadata.statusCode).sort()).toEqual([400, 404, 404, 500]);
@@ -89,7 +91,7 @@ for (const framework of ["fastify", "express"] as const) {
       expect(reset?.metadata.url).toBe("/reset?token=[Filtered]");
       expect(JSON.stringify(logs)).not.toContain("s3cr3t-link");
       expect(by("/no/such/route")?.metadata.statusCode).toBe(404);
-      expect(await ut.logs("undefined")).toEqual([]);
+      expect(await ut.events("undefined")).toEqual([]);
     }, 60_000);
   });
 }
@@ -98,7 +100,7 @@ describe("a script that never calls shutdown()", () => {
   it("still delivers what it logged when the process ends on its own", async () => {
     const child = run("burst.ts", { ...env, TEST_USER_ID: "exit-user", COUNT: "250", NO_SHUTDOWN: "1" });
     expect(await child.exited, child.out()).toBe(0);
-    expect(await ut.logs("exit-user")).toHaveLength(250);
+    expect(await ut.events("exit-user")).toHaveLength(250);
   }, 30_000);
 });
 

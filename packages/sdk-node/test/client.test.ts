@@ -7,7 +7,7 @@ let ut: Usertrail;
 beforeAll(async () => {
   ut = await startUsertrail();
 });
-afterAll(() => ut?.stop());
+afterAll(() => ut?.destroy());
 
 const client = () => createClient({ endpoint: ut.endpoint, ingestKey: ut.ingestKey, flushInterval: 50 });
 
@@ -73,14 +73,14 @@ describe("logUserActivity", () => {
     expect(await c.shutdown(5000)).toBe(true);
     expect(c.stats()).toEqual({ queued: 0, sent: 5, dropped: { invalid: garbage.length } });
 
-    const seven = await ut.logs("7");
+    const seven = await ut.events("7");
     expect(seven[0]).toMatchObject({ event_type: "VIDEO_VIEW", severity: "info", event_category: "content" });
-    const hostile = await ut.logs("hostile");
+    const hostile = await ut.events("hostile");
     expect(hostile).toHaveLength(3);
     expect(JSON.stringify(hostile)).not.toContain("hunter2");
     expect(JSON.stringify(hostile)).not.toContain("4111");
     expect(hostile.find((l) => l.metadata.value === "just text")?.message).toHaveLength(10_000);
-    expect(await ut.logs("u".repeat(128))).toHaveLength(1);
+    expect(await ut.events("u".repeat(128))).toHaveLength(1);
   });
 
   it("typed helpers log the known event types", async () => {
@@ -91,7 +91,7 @@ describe("logUserActivity", () => {
     c.logLessonComplete("helper-user", { lessonId: 3 }, "Finished lesson 3");
     c.logLogout("helper-user");
     expect(await c.flush()).toBe(true);
-    const logs = await ut.logs("helper-user");
+    const logs = await ut.events("helper-user");
     expect(logs.map((l) => [l.event_type, l.event_category]).sort()).toEqual([
       ["HOMEWORK_SUBMIT", "content"],
       ["LESSON_COMPLETE", "content"],
