@@ -1,7 +1,7 @@
 // The browser SDK in real Chromium pages served on loopback, sending to a usertrail server.
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type LogEntry, startUsertrail, type Usertrail } from "../../sdk-core/test/support/usertrail.ts";
+import { type HealthEntry, type LogEntry, startUsertrail, type Usertrail } from "../../sdk-core/test/support/usertrail.ts";
 import { BUDGET, buildSdk } from "../build.ts";
 import { type PageServer, startPages } from "./page-server.ts";
 
@@ -192,6 +192,24 @@ describe("browser SDK in Chromium", { timeout: 30_000 }, () => {
     });
     expect(logs.find((l) => l.event_type === "LESSON_COMPLETE")?.metadata).toEqual({ lessonId: 3 });
     expect(JSON.stringify(await ut.events("42"))).not.toContain("Payment failed");
+  });
+
+  it("sends an error from before sign-in to system health, since it has no user", async () => {
+    await open();
+    await page.evaluate(() => {
+      const ut = (window as unknown as { usertrail: typeof import("../src/index.ts") }).usertrail;
+      ut.setUser(null);
+      ut.captureException(new Error("Crash on the sign-in page"), { step: "password" });
+    });
+    const until = Date.now() + 20_000;
+    let hit: HealthEntry | undefined;
+    while (!hit && Date.now() < until) {
+      hit = (await ut.health()).find((h) => h.message.includes("Crash on the sign-in page"));
+      if (!hit) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(hit, JSON.stringify(await ut.health())).toBeDefined();
+    expect(hit?.source).toBe("client");
+    expect(JSON.stringify(hit?.metadata)).toContain("Crash on the sign-in page"); // the stack
   });
 
   it("never throws into the page, whatever it is given", async () => {

@@ -18,6 +18,12 @@ export interface LogEntry {
   created_at: string;
 }
 
+export interface HealthEntry {
+  source: string;
+  message: string;
+  metadata: Record<string, unknown>;
+}
+
 export interface Usertrail {
   endpoint: string;
   port: number;
@@ -28,6 +34,8 @@ export interface Usertrail {
   logs(userId: string): Promise<LogEntry[]>;
   /** The same without the USER_CREATED entry the server adds for each new user. */
   events(userId: string): Promise<LogEntry[]>;
+  /** Recent system-health entries (browser errors that had no user), from the overview. */
+  health(): Promise<HealthEntry[]>;
   /** Stops the server; the data stays in dataDir for a restart. */
   stop(): Promise<void>;
   /** Stops the server and removes its data. */
@@ -65,7 +73,7 @@ export async function startUsertrail(opts: { dataDir?: string; port?: number } =
     stopped = true;
     await app.close();
   };
-  return {
+  const ut: Usertrail = {
     endpoint,
     port,
     dataDir,
@@ -87,12 +95,18 @@ export async function startUsertrail(opts: { dataDir?: string; port?: number } =
       return all;
     },
     async events(userId) {
-      return (await this.logs(userId)).filter((l) => l.event_type !== "USER_CREATED");
+      return (await ut.logs(userId)).filter((l) => l.event_type !== "USER_CREATED");
     },
     stop,
     async destroy() {
       await stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
+    async health() {
+      token ??= await login();
+      const r = await fetch(`${endpoint}/api/overview?range=24h`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await r.json()) as { health: HealthEntry[] }).health;
+    },
   };
+  return ut;
 }
