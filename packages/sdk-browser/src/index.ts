@@ -105,7 +105,10 @@ function enqueue(
     }
     if (!ev) return q.drop("before_send");
   }
-  ev = clean(ev) as WireEvent;
+  // Scrub what people wrote (message, metadata, user), never the ids and dates the server checks.
+  ev.message = clean(ev.message) as string;
+  ev.metadata = cleanMetadata(ev.metadata);
+  if (ev.user) ev.user = cleanMetadata(ev.user);
   if (ev.user_id) q.add(ev);
   else anonymous(o, ev);
 }

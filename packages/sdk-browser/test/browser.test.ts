@@ -1,7 +1,12 @@
 // The browser SDK in real Chromium pages served on loopback, sending to a usertrail server.
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type HealthEntry, type LogEntry, startUsertrail, type Usertrail } from "../../sdk-core/test/support/usertrail.ts";
+import {
+  type HealthEntry,
+  type LogEntry,
+  startUsertrail,
+  type Usertrail,
+} from "../../sdk-core/test/support/usertrail.ts";
 import { BUDGET, buildSdk } from "../build.ts";
 import { type PageServer, startPages } from "./page-server.ts";
 
@@ -26,7 +31,7 @@ beforeAll(async () => {
       "--no-first-run",
     ],
   });
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
   await pages?.close();
@@ -45,7 +50,7 @@ async function open(path = "/") {
 afterEach(() => page?.context().close());
 
 /** Waits until the user's log has an entry matching `pred`. */
-async function waitForLog(userId: string, pred: (l: LogEntry) => boolean, ms = 20_000): Promise<LogEntry> {
+async function waitForLog(userId: string, pred: (l: LogEntry) => boolean, ms = 30_000): Promise<LogEntry> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     const hit = (await ut.events(userId).catch(() => [])).find(pred);
@@ -59,7 +64,7 @@ async function waitForLog(userId: string, pred: (l: LogEntry) => boolean, ms = 2
 
 type Crumbs = Array<{ type: string; message: string }>;
 
-describe("browser SDK in Chromium", { timeout: 30_000 }, () => {
+describe("browser SDK in Chromium", { timeout: 90_000 }, () => {
   it("logs an uncaught error with stack, page, browser, email and breadcrumbs", async () => {
     await open();
     await page.evaluate(() => {
@@ -310,7 +315,7 @@ describe("browser SDK in Chromium", { timeout: 30_000 }, () => {
     await page.waitForFunction(() => Object.values(localStorage).every((v) => v === "[]"), undefined, {
       timeout: 20_000,
     });
-  }, 90_000);
+  }, 180_000);
 });
 
 describe("size budget", () => {

@@ -22,8 +22,11 @@ const SECRET_KEY =
 /** `password=...`, `token: ...`, `Bearer ...` inside free text such as URLs or messages. */
 const SECRET_IN_TEXT =
   /((?:password|passwd|pwd|secret|token|api_?key|authorization)["']?\s*[=:]\s*["']?(?:bearer\s+)?|bearer\s+)[^\s&"',;]+/gi;
-/** Runs of 13–19 digits, optionally split by spaces or dashes, that might be card numbers. */
-const DIGIT_RUN = /\b\d(?:[ -]?\d){12,18}\b/g;
+/**
+ * Runs of 13–19 digits, optionally split by spaces or dashes, that might be card numbers; not runs
+ * that are part of a longer word, hex id or UUID (no lookbehind: older Safari cannot parse it).
+ */
+const DIGIT_RUN = /(^|[^\w-])(\d(?:[ -]?\d){12,18})(?![\w-])/g;
 
 /** Luhn check, so timestamps and ids that merely are long are not taken for card numbers. */
 function luhn(digits: string): boolean {
@@ -40,7 +43,9 @@ export function scrubText(text: string, max: number = SDK_LIMITS.stringLength): 
   const s = text.length > max ? `${text.slice(0, max - 1)}…` : text;
   return s
     .replace(SECRET_IN_TEXT, `$1${FILTERED}`)
-    .replace(DIGIT_RUN, (run) => (luhn(run.replace(/\D/g, "")) ? FILTERED : run));
+    .replace(DIGIT_RUN, (all, before: string, run: string) =>
+      luhn(run.replace(/\D/g, "")) ? before + FILTERED : all,
+    );
 }
 
 /**

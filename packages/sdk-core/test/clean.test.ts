@@ -42,6 +42,12 @@ describe("clean", () => {
     expect(scrubText("5500005555555559")).toBe(FILTERED);
     expect(scrubText("at 1764139200123 ms")).toBe("at 1764139200123 ms");
     expect(scrubText("order 1234567890123456")).toBe("order 1234567890123456");
+    // Digits inside UUIDs and hex ids are not card numbers, even when they pass Luhn.
+    expect(scrubText("id 41111111-1111-4111-8111-111111111111")).toBe(
+      "id 41111111-1111-4111-8111-111111111111",
+    );
+    expect(scrubText("sha a4111111111111111")).toBe("sha a4111111111111111");
+    expect(scrubText("(4111111111111111)")).toBe(`(${FILTERED})`);
   });
 
   it("scrubs secrets inside text: query strings, JSON and bearer tokens", () => {

@@ -28,7 +28,7 @@ describe("README snippet (Node)", () => {
       event_category: "content",
       metadata: { videoId: 3, lessonId: 3 },
     });
-  }, 30_000);
+  }, 90_000);
 });
 
 describe("shutdown()", () => {
@@ -40,7 +40,7 @@ describe("shutdown()", () => {
     const logs = await ut.events("burst-user");
     expect(logs).toHaveLength(500);
     expect(new Set(logs.map((l) => l.message)).size).toBe(500);
-  }, 30_000);
+  }, 90_000);
 });
 
 for (const framework of ["fastify", "express"] as const) {
@@ -92,7 +92,7 @@ for (const framework of ["fastify", "express"] as const) {
       expect(JSON.stringify(logs)).not.toContain("s3cr3t-link");
       expect(by("/no/such/route")?.metadata.statusCode).toBe(404);
       expect(await ut.events("undefined")).toEqual([]);
-    }, 60_000);
+    }, 90_000);
   });
 }
 
@@ -101,7 +101,7 @@ describe("a script that never calls shutdown()", () => {
     const child = run("burst.ts", { ...env, TEST_USER_ID: "exit-user", COUNT: "250", NO_SHUTDOWN: "1" });
     expect(await child.exited, child.out()).toBe(0);
     expect(await ut.events("exit-user")).toHaveLength(250);
-  }, 30_000);
+  }, 90_000);
 });
 
 describe("a host app whose usertrail server is down", () => {
@@ -123,5 +123,5 @@ describe("a host app whose usertrail server is down", () => {
       delivered: false,
       stats: { queued: 3 },
     });
-  }, 25_000);
+  }, 60_000);
 });

@@ -104,7 +104,9 @@ export async function startUsertrail(opts: { dataDir?: string; port?: number } =
     },
     async health() {
       token ??= await login();
-      const r = await fetch(`${endpoint}/api/overview?range=24h`, { headers: { authorization: `Bearer ${token}` } });
+      const r = await fetch(`${endpoint}/api/overview?range=24h`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       return ((await r.json()) as { health: HealthEntry[] }).health;
     },
   };
