@@ -90,11 +90,16 @@ export function watch(max: number, ownUrl: string, onFailed: (r: FailedRequest) 
       } catch {}
       return origFetch.call(this, input, init).then(
         (res) => {
-          if (!res.ok) failed(method, url, res.status, stack);
+          try {
+            if (!res.ok) failed(method, url, res.status, stack);
+          } catch {}
           return res;
         },
         (err) => {
-          failed(method, url, 0, stack);
+          try {
+            // The app cancelled it on purpose: not a failure worth a report.
+            if (err?.name !== "AbortError") failed(method, url, 0, stack);
+          } catch {}
           throw err;
         },
       );
@@ -110,9 +115,15 @@ export function watch(max: number, ownUrl: string, onFailed: (r: FailedRequest) 
   } as typeof xhr.open;
   xhr.send = function (this: Tagged, body?: Document | XMLHttpRequestBodyInit | null) {
     const stack = callerStack(new Error());
+    let aborted = false;
+    this.addEventListener("abort", () => {
+      aborted = true;
+    });
     this.addEventListener("loadend", () => {
-      const [method, url] = this._ut ?? ["GET", ""];
-      if (this.status === 0 || this.status >= 400) failed(method, url, this.status, stack);
+      try {
+        const [method, url] = this._ut ?? ["GET", ""];
+        if (!aborted && (this.status === 0 || this.status >= 400)) failed(method, url, this.status, stack);
+      } catch {}
     });
     return send.call(this, body);
   };

@@ -122,6 +122,16 @@ describe("browser SDK in Chromium", { timeout: 90_000 }, () => {
       const r = await loadLessons();
       if (r.status !== 500) throw new Error("the wrapped fetch must return the real response");
       await fetch("http://127.0.0.1:9/refused").catch(() => undefined);
+      // Requests the app cancels itself are not failures.
+      const ctl = new AbortController();
+      const cancelled = fetch("/api/broken?slow", { signal: ctl.signal }).catch((e) => e.name);
+      ctl.abort();
+      if ((await cancelled) !== "AbortError")
+        throw new Error("the wrapped fetch must reject as the real one does");
+      const x = new XMLHttpRequest();
+      x.open("GET", "/api/broken?aborted");
+      x.send();
+      x.abort();
       await new Promise((resolve) => {
         const x = new XMLHttpRequest();
         x.open("GET", "/api/broken");
@@ -153,6 +163,8 @@ describe("browser SDK in Chromium", { timeout: 90_000 }, () => {
     await waitForLog("42", (l) => l.message === "RequestError: GET /api/broken failed with 500");
     const all = await ut.events("42");
     expect(all.some((l) => l.message.includes("/api/forbidden"))).toBe(false);
+    expect(JSON.stringify(all)).not.toContain("?slow");
+    expect(JSON.stringify(all)).not.toContain("?aborted");
   });
 
   it("sends each event to the right user, scrubs secrets, runs beforeSend and drops duplicates", async () => {
