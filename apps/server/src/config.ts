@@ -1,0 +1,34 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+const envSchema = z.object({
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z.string().url().optional(),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").optional(),
+  INGEST_KEY: z.string().min(16, "INGEST_KEY must be at least 16 characters").optional(),
+  PUBLIC_KEY: z.string().min(8, "PUBLIC_KEY must be at least 8 characters").optional(),
+  RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  SMTP_URL: z.string().optional(),
+  ALERT_EMAILS: z.string().optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  PUBLIC_URL: z.string().optional(),
+  LOG_LEVEL: z.string().default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Reads configuration from the environment (and `.env` if present), refusing bad values by name. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  if (source === process.env && existsSync(".env")) process.loadEnvFile(".env");
+  const empty = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const parsed = envSchema.safeParse(empty);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Configuration is not valid:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}

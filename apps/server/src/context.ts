@@ -1,0 +1,12 @@
+import type { Store } from "@usertrail/store";
+import type { IngestKeys } from "./auth/keys.ts";
+
+/** What every route needs, handed in once instead of read from globals. */
+export interface AppContext {
+  store: Store;
+  keys: IngestKeys;
+  sessionTtlMs: number;
+  loginRateLimit: number;
+  /** Base URL of the panel, for links in mail. */
+  publicUrl: string;
+}

@@ -1,0 +1,96 @@
+import fastifyCookie from "@fastify/cookie";
+import fastifyRateLimit from "@fastify/rate-limit";
+import { createAccount, findAccountForLogin, openStore, type Store } from "@usertrail/store";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { resolveKeys } from "./auth/keys.ts";
+import { hashPassword } from "./auth/passwords.ts";
+import type { AppContext } from "./context.ts";
+import { installErrorHandler } from "./error-handler.ts";
+import { servePanel } from "./panel.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { debugRoutes } from "./routes/debug.ts";
+import { ingestRoutes } from "./routes/ingest.ts";
+import { staffRoutes } from "./routes/staff.ts";
+
+export interface ServerOptions {
+  dataDir?: string;
+  databaseUrl?: string;
+  /** An already-open store (tests share one); otherwise one is opened from dataDir/databaseUrl. */
+  store?: Store;
+  adminEmail?: string;
+  adminPassword?: string;
+  ingestKey?: string;
+  publicKey?: string;
+  sessionTtlHours?: number;
+  loginRateLimit?: number;
+  publicUrl?: string;
+  logger?: FastifyServerOptions["logger"];
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    usertrail: AppContext;
+  }
+}
+
+/** Hides keys passed in the query string (sendBeacon's `key=`, Sentry's `sentry_key=`) from logs. */
+const redactUrl = (url: string) => url.replace(/([?&](?:key|sentry_key)=)[^&]*/g, "$1[redacted]");
+
+/** Builds the whole server: store, keys, first admin, routes and the panel. Call `listen` on it. */
+export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const store =
+    options.store ?? (await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
+  const app = Fastify({
+    logger:
+      options.logger === undefined
+        ? false
+        : options.logger === true || typeof options.logger === "object"
+          ? {
+              ...(typeof options.logger === "object" ? options.logger : {}),
+              serializers: { req: (req) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }) },
+            }
+          : options.logger,
+    // Poisoned keys are dropped rather than failing the request, so good events beside them are kept.
+    onProtoPoisoning: "remove",
+    onConstructorPoisoning: "remove",
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+  });
+  const keys = await resolveKeys(store.db, { ingestKey: options.ingestKey, publicKey: options.publicKey });
+  const ctx: AppContext = {
+    store,
+    keys,
+    sessionTtlMs: (options.sessionTtlHours ?? 12) * 3600 * 1000,
+    loginRateLimit: options.loginRateLimit ?? 20,
+    publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
+  };
+  app.decorate("usertrail", ctx);
+  if (options.adminEmail && options.adminPassword) {
+    await ensureAdmin(store, options.adminEmail, options.adminPassword);
+  }
+  installErrorHandler(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false, hook: "preHandler" });
+  app.get("/api/health", async () => {
+    await store.db.query("SELECT 1");
+    return { ok: true, database: store.db.kind };
+  });
+  await app.register(async (scope) => authRoutes(scope, ctx));
+  await app.register(async (scope) => ingestRoutes(scope, ctx));
+  await app.register(async (scope) => debugRoutes(scope, ctx));
+  await app.register(async (scope) => staffRoutes(scope, ctx));
+  await servePanel(app);
+  if (!options.store) app.addHook("onClose", async () => store.close());
+  return app;
+}
+
+/** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD if that account does not exist yet. */
+async function ensureAdmin(store: Store, email: string, password: string) {
+  if (await findAccountForLogin(store.db, email)) return;
+  await createAccount(store.db, {
+    email,
+    name: "Admin",
+    role: "admin",
+    passwordHash: await hashPassword(password),
+  });
+}

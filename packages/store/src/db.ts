@@ -1,0 +1,19 @@
+/** A row as the drivers return it: column name to parsed value. */
+export type Row = Record<string, unknown>;
+
+/** What a query needs: run one parameterised statement. */
+export interface Queryable {
+  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs several statements at once, with no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+/** The one small interface both drivers offer: embedded PGlite and a PostgreSQL server. */
+export interface Database extends Queryable {
+  readonly kind: "pglite" | "postgres";
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** int8 fits a JavaScript number for every count and id this product will see (< 2^53). */
+export const parseInt8 = (value: string): number => Number(value);

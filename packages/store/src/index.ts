@@ -1,0 +1,65 @@
+import type { AcceptedEvent, UserBlock } from "@usertrail/core";
+import type { Database } from "./db.ts";
+import { insertEvents, type UserSource, userCreatedEvents } from "./events-write.ts";
+import { IngestWriter, type StoreStatus } from "./ingest-writer.ts";
+import { migrate } from "./migrate.ts";
+import { openPglite } from "./pglite.ts";
+import { openPostgres } from "./postgres.ts";
+import { upsertUsers } from "./users-write.ts";
+
+export * from "./accounts.ts";
+export type { Database, Queryable, Row } from "./db.ts";
+export * from "./health-write.ts";
+export { IngestWriter, type StoreStatus } from "./ingest-writer.ts";
+export * from "./logs-read.ts";
+export { migrate } from "./migrate.ts";
+export * from "./overview-read.ts";
+export { openPglite } from "./pglite.ts";
+export { openPostgres } from "./postgres.ts";
+export * from "./settings.ts";
+export * from "./staff-scope.ts";
+export * from "./stats-read.ts";
+export * from "./users-read.ts";
+
+export interface StoreOptions {
+  /** Folder of the embedded database; used when no databaseUrl is given. */
+  dataDir?: string;
+  /** A PostgreSQL server; when set, the embedded database is not used. */
+  databaseUrl?: string;
+}
+
+export interface Store {
+  db: Database;
+  writer: IngestWriter;
+  /** Stores judged events through the group-commit writer. */
+  ingest(events: AcceptedEvent[]): Promise<StoreStatus[]>;
+  /** Creates or updates one user; logs USER_CREATED if new. Returns whether it was created. */
+  upsertUser(id: string, block: UserBlock | null, source: UserSource): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Opens the database the options name, brings its schema up to date, and starts the writer. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const db = options.databaseUrl
+    ? await openPostgres(options.databaseUrl)
+    : await openPglite(options.dataDir ?? "./data");
+  await migrate(db);
+  const writer = new IngestWriter(db);
+  return {
+    db,
+    writer,
+    ingest: (events) => writer.write(events),
+    async upsertUser(id, block, source) {
+      return db.transaction(async (tx) => {
+        const touch = { id, block, seenAt: new Date() };
+        const created = await upsertUsers(tx, [touch]);
+        await insertEvents(tx, userCreatedEvents(created, [touch], source));
+        return created.has(id);
+      });
+    },
+    async close() {
+      await writer.idle();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { UserBlock } from "@usertrail/core";
+import type { Queryable } from "./db.ts";
+
+/** A user named by an event or an upsert, with whatever profile fields came along. */
+export interface UserTouch {
+  id: string;
+  block: UserBlock | null;
+  /** When this user was first seen: the earliest event time in the batch. */
+  seenAt: Date;
+}
+
+/**
+ * Inserts users not seen before and fills profile fields from user blocks.
+ * Returns the ids of users this call created, which is what USER_CREATED is logged for.
+ * Touches without a block never rewrite the row, so plain events cost no user update.
+ */
+export async function upsertUsers(tx: Queryable, touches: UserTouch[]): Promise<Set<string>> {
+  if (touches.length === 0) return new Set();
+  const rows = touches
+    .slice()
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((t) => ({
+      id: t.id,
+      email: t.block?.email ?? null,
+      phone: t.block?.phone ?? null,
+      full_name: t.block?.full_name ?? null,
+      created_at: t.seenAt.toISOString(),
+    }));
+  const created = await tx.query<{ id: string }>(
+    `INSERT INTO users (id, email, phone, full_name, created_at)
+     SELECT id, email, phone, full_name, least(created_at, now())
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, email text, phone text, full_name text, created_at timestamptz)
+     ON CONFLICT (id) DO UPDATE SET
+       email = coalesce(excluded.email, users.email),
+       phone = coalesce(excluded.phone, users.phone),
+       full_name = coalesce(excluded.full_name, users.full_name),
+       updated_at = now()
+     WHERE (excluded.email IS NOT NULL AND excluded.email IS DISTINCT FROM users.email)
+        OR (excluded.phone IS NOT NULL AND excluded.phone IS DISTINCT FROM users.phone)
+        OR (excluded.full_name IS NOT NULL AND excluded.full_name IS DISTINCT FROM users.full_name)
+     RETURNING id, (xmax = 0) AS inserted`,
+    [JSON.stringify(rows)],
+  );
+  return new Set(created.filter((r) => (r as { inserted?: boolean }).inserted).map((r) => r.id));
+}
+
+/** Merges the touches of one batch per user: the latest non-empty field wins, the earliest time counts. */
+export function mergeTouches(touches: UserTouch[]): UserTouch[] {
+  const byId = new Map<string, UserTouch>();
+  for (const t of touches) {
+    const seen = byId.get(t.id);
+    if (!seen) {
+      byId.set(t.id, { ...t, block: t.block ? { ...t.block } : null });
+      continue;
+    }
+    if (t.seenAt < seen.seenAt) seen.seenAt = t.seenAt;
+    if (t.block) {
+      seen.block = {
+        email: t.block.email ?? seen.block?.email ?? null,
+        phone: t.block.phone ?? seen.block?.phone ?? null,
+        full_name: t.block.full_name ?? seen.block?.full_name ?? null,
+      };
+    }
+  }
+  return [...byId.values()];
+}
