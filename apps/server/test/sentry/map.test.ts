@@ -1,6 +1,6 @@
 import { judgeEvent, LIMITS } from "@usertrail/core";
 import { describe, expect, it } from "vitest";
-import { mapSentryEvent, sentryIdToUuid, sentryTimestamp } from "./map.ts";
+import { mapSentryEvent, sentryIdToUuid, sentryTimestamp } from "../../src/sentry/map.ts";
 import { BROWSER_EXCEPTION, BROWSER_MESSAGE, NODE_EXCEPTION, NODE_MESSAGE } from "./testdata.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read deep metadata paths that the assertions pin down

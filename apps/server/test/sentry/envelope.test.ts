@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseEnvelope } from "./envelope.ts";
-import { SentryRequestError } from "./errors.ts";
+import { parseEnvelope } from "../../src/sentry/envelope.ts";
+import { SentryRequestError } from "../../src/sentry/errors.ts";
 import { envelope } from "./testdata.ts";
 
 function failure(body: string | Buffer): { status: number; message: string } {

@@ -1,7 +1,7 @@
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { SentryRequestError } from "./errors.ts";
-import { readEnvelopeRequest, readStoreRequest } from "./request.ts";
+import { SentryRequestError } from "../../src/sentry/errors.ts";
+import { readEnvelopeRequest, readStoreRequest } from "../../src/sentry/request.ts";
 import { BROWSER_EXCEPTION, envelope, NODE_EXCEPTION } from "./testdata.ts";
 
 const header = { event_id: NODE_EXCEPTION.event_id, dsn: "http://pk@localhost:3000/1", sdk: { name: "x" } };

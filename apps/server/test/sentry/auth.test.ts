@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractPublicKey, keyFromAuthHeader, keyFromDsn, keyMatches } from "./auth.ts";
+import { extractPublicKey, keyFromAuthHeader, keyFromDsn, keyMatches } from "../../src/sentry/auth.ts";
 
 describe("public key extraction", () => {
   it("reads the key from each place an SDK puts it, query first", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RateLimiter, rateLimitHeaders } from "./ratelimit.ts";
+import { RateLimiter, rateLimitHeaders } from "../../src/sentry/ratelimit.ts";
 
 describe("RateLimiter", () => {
   it("allows a burst, then refuses with a retry time, then refills", () => {

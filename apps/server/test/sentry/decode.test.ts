@@ -1,7 +1,7 @@
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { decodeBody } from "./decode.ts";
-import { SentryRequestError } from "./errors.ts";
+import { decodeBody } from "../../src/sentry/decode.ts";
+import { SentryRequestError } from "../../src/sentry/errors.ts";
 
 const text = Buffer.from('{"event_id":"x"}\n{"type":"event"}\n{}\n');
 
