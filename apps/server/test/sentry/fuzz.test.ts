@@ -338,7 +338,7 @@ describe("rate limit", () => {
     const send = () =>
       fetch(`${server.url}/api/1/envelope/?sentry_key=${PUBLIC_KEY}`, {
         method: "POST",
-        body: good(validItem("rate")),
+        body: new Uint8Array(good(validItem("rate"))),
       });
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
