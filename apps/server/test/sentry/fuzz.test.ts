@@ -249,7 +249,7 @@ describe.each(DATABASE_KINDS)("hostile Sentry requests (%s)", (kind) => {
     return fetch(`${server.url}${c.path ?? "/api/1/envelope/"}${query}`, {
       method: "POST",
       headers,
-      body: c.body,
+      body: new Uint8Array(c.body),
     });
   }
 
