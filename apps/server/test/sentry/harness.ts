@@ -29,6 +29,7 @@ export interface SeenRequest {
 
 export interface RunningServer {
   url: string;
+  /** The DSN exactly as GET /api/settings/dsn shows it to staff. */
   requests: SeenRequest[];
   dsn: string;
   /** The staff API, as an admin would call it. */
@@ -72,6 +73,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     body: JSON.stringify(ADMIN),
   });
   const { token } = (await login.json()) as { token: string };
+  // The server only now knows its port; the DSN the panel shows is built from this at request time.
+  app.usertrail.publicUrl = url;
   const staff = async (path: string) => {
     const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -83,9 +86,10 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
         logs: LogEntry[];
       }
     ).logs;
+  const { dsn } = (await staff("/api/settings/dsn")) as { dsn: string };
   return {
     url,
-    dsn: `http://${PUBLIC_KEY}@127.0.0.1:${address.port}/1`,
+    dsn,
     requests,
     staff,
     logs,
