@@ -90,6 +90,15 @@ async function storeBatch(ctx: AppContext, batch: SentryBatch): Promise<string[]
  * their own because they read every body as raw bytes (envelopes are not JSON, may be gzip).
  */
 export async function sentryRoutes(app: FastifyInstance, ctx: AppContext, options: SentryRouteOptions = {}) {
+  app.get("/api/settings/dsn", { preHandler: requireRole(ctx, "admin", "sales") }, async (request) => ({
+    dsn: dsnFor(ctx.keys.publicKey, ctx.publicUrl, request.headers.host),
+  }));
+  // The ingest endpoints get a scope of their own: raw bodies, open CORS and the rate limit apply
+  // to them, not to the staff route above.
+  await app.register(async (scope) => sentryIngest(scope, ctx, options));
+}
+
+async function sentryIngest(app: FastifyInstance, ctx: AppContext, options: SentryRouteOptions) {
   const limiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE);
 
   app.removeAllContentTypeParsers();
@@ -159,10 +168,6 @@ export async function sentryRoutes(app: FastifyInstance, ctx: AppContext, option
       );
     }
   }
-
-  app.get("/api/settings/dsn", { preHandler: requireRole(ctx, "admin", "sales") }, async (request) => ({
-    dsn: dsnFor(ctx.keys.publicKey, ctx.publicUrl, request.headers.host),
-  }));
 }
 
 function wrongKey() {
