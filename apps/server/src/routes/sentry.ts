@@ -1,4 +1,4 @@
-import { judgeEvent } from "@usertrail/core";
+import { cleanJson, cleanText, judgeEvent, LIMITS } from "@usertrail/core";
 import { insertHealthLog } from "@usertrail/store";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { requireRole } from "../auth/guard.ts";
@@ -70,12 +70,13 @@ async function storeBatch(ctx: AppContext, batch: SentryBatch): Promise<string[]
       user_id: event.user_id,
       ...(verdict ? { rejected: verdict.error } : {}),
     };
+    // Health logs have no judge of their own; text is made storable by the same rules.
+    const clean = cleanJson(metadata, LIMITS.metadataDepth);
     await insertHealthLog(ctx.store.db, {
       source: "sentry",
-      message: event.message.replaceAll("\u0000", ""),
+      message: cleanText(event.message),
       severity: event.severity ?? "error",
-      // Health logs have no judge of their own; strings are made storable the same way.
-      metadata: JSON.parse(JSON.stringify(metadata).replaceAll("\\u0000", "")) as Record<string, unknown>,
+      metadata: (clean.ok ? clean.value : { truncated: true }) as Record<string, unknown>,
       user_id: null,
     });
     if (event.event_id) ids.push(event.event_id);

@@ -130,7 +130,16 @@ function alongsideCases(): Case[] {
   const big = zlib.gzipSync(
     good([{ type: "event" }, { message: "z".repeat(2_000_000) }], validItem("beside big")),
   );
+  const surrogates = Buffer.from(
+    `{"event_id":"${hex()}","message":"lone \\ud800 surrogate \\u0000","tags":{"k\\udfff":"\\ud83d"}}`,
+  );
   return [
+    {
+      name: "no user, lone surrogates and NUL (to the health log), beside valid",
+      body: good([{ type: "event" }, surrogates], validItem("beside surrogates")),
+      status: 200,
+      stored: ["beside surrogates"],
+    },
     {
       name: "garbled event, then valid",
       body: good([{ type: "event" }, Buffer.from("{bad")], validItem("after garbled")),
@@ -293,6 +302,7 @@ describe.each(DATABASE_KINDS)("hostile Sentry requests (%s)", (kind) => {
     expect(health.some((h) => h.source === "sentry" && String(h.metadata.rejected).includes("user_id"))).toBe(
       true,
     );
+    expect(health.some((h) => h.message === "lone \ufffd surrogate ")).toBe(true);
   });
 
   it("survives a few hundred seeded random mutations without a 5xx", async () => {
