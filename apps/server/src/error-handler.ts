@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HttpError, isDatabaseUnavailable } from "./errors.ts";
 
 /** Fastify's own error codes, said in words a caller can act on. */
@@ -8,7 +8,16 @@ const FASTIFY_MESSAGES: Record<string, (e: FastifyError) => string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => "The body is too large for this route.",
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => "Send the body as JSON (Content-Type: application/json).",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => "The Content-Length header does not match the body.",
+  FST_ERR_MAX_PARAM_LENGTH: () => "A part of the URL is longer than 1024 characters; ids are at most 128.",
 };
+
+/** Errors Fastify raises before routing (bad URL, over-long parameter), in the same JSON shape. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const known = error.code ? FASTIFY_MESSAGES[error.code] : undefined;
+  reply
+    .code(error.statusCode ?? 400)
+    .send({ error: known ? known(error) : "The request's URL is not valid." });
+}
 
 /**
  * One place turns every failure into `{"error": "..."}`: the caller's mistakes keep their 4xx and a

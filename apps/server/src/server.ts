@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import { resolveKeys } from "./auth/keys.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import type { AppContext } from "./context.ts";
-import { installErrorHandler } from "./error-handler.ts";
+import { frameworkErrors, installErrorHandler } from "./error-handler.ts";
 import { servePanel } from "./panel.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
@@ -58,6 +58,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     onConstructorPoisoning: "remove",
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    // Room for a 128-character user id, percent-encoded; longer paths get a 414 in words.
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors,
   });
   const keys = await resolveKeys(store.db, { ingestKey: options.ingestKey, publicKey: options.publicKey });
   const ctx: AppContext = {
