@@ -47,32 +47,65 @@ const app = await buildServer({
 await app.listen({ port: 0, host: "127.0.0.1" });
 const address = app.server.address();
 const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/api/1/envelope/?sentry_key=bench_public_key`;
-const latencies: number[] = [];
-let next = 0;
-let failed = 0;
-const start = performance.now();
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < requests) {
-      const i = next++;
-      const id = randomBytes(16).toString("hex");
-      const event = { ...BROWSER_EXCEPTION, event_id: id, user: { id: `bench-${i % 200}` } };
-      const body = new Uint8Array(envelope({ event_id: id }, [[{ type: "event" }, event]]));
-      const t = performance.now();
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "text/plain" }, body });
-      await res.arrayBuffer();
-      latencies.push(performance.now() - t);
-      if (res.status !== 200) failed++;
-    }
+const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+
+/** Sends `requests` one-event requests, `concurrency` at a time; prints events/s and latency. */
+async function load(
+  label: string,
+  make: (i: number, id: string) => { url: string; body: string; type: string },
+) {
+  const latencies: number[] = [];
+  let next = 0;
+  let failed = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests) {
+        const i = next++;
+        const req = make(i, randomBytes(16).toString("hex"));
+        const t = performance.now();
+        const res = await fetch(req.url, {
+          method: "POST",
+          headers: { "content-type": req.type },
+          body: req.body,
+        });
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t);
+        if (res.status !== 200) failed++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(1);
+  console.log(
+    `${label}, concurrency ${concurrency}: ${Math.round(requests / seconds)} events/s, ` +
+      `p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, non-200: ${failed}`,
+  );
+}
+
+await load("Sentry envelopes over HTTP (PGlite)", (i, id) => ({
+  url,
+  type: "text/plain",
+  body: envelope({ event_id: id }, [
+    [{ type: "event" }, { ...BROWSER_EXCEPTION, event_id: id, user: { id: `bench-${i % 200}` } }],
+  ]).toString(),
+}));
+// The same events as usertrail's own single-event batches, to tell the Sentry layer's cost from the store's.
+await load("for comparison, POST /api/events (PGlite)", (i) => ({
+  url: `${base}/api/events?key=bench_public_key`,
+  type: "application/json",
+  body: JSON.stringify({
+    events: [
+      {
+        user_id: `bench-${i % 200}`,
+        event_type: "CLIENT_ERROR",
+        message: "RangeError: bad range",
+        metadata: { stack: "x" },
+      },
+    ],
   }),
-);
-const seconds = (performance.now() - start) / 1000;
-latencies.sort((a, b) => a - b);
-const pct = (p: number) =>
-  latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]?.toFixed(1);
-console.log(
-  `HTTP envelopes, PGlite, concurrency ${concurrency}: ${Math.round(requests / seconds)} events/s, ` +
-    `p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms, non-200: ${failed}`,
-);
+}));
 await app.close();
 rmSync(dir, { recursive: true, force: true });
