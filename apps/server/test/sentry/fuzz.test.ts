@@ -6,7 +6,7 @@ import {
   freshDatabase,
   type TestDatabase,
 } from "../../../../packages/store/test/databases.ts";
-import { PUBLIC_KEY, type RunningServer, startServer } from "./harness.ts";
+import { PUBLIC_KEY, type RunningServer, STARTUP_MS, startServer } from "./harness.ts";
 import { envelope } from "./testdata.ts";
 
 type Item = [Record<string, unknown>, unknown];
@@ -271,7 +271,7 @@ describe.each(DATABASE_KINDS)("hostile Sentry requests (%s)", (kind) => {
   beforeAll(async () => {
     db = await freshDatabase(kind);
     server = await startServer({ ...db.options, sentryRateLimit: { burst: 1e6, perSecond: 1e6 } });
-  });
+  }, STARTUP_MS);
   afterAll(async () => {
     await server?.close();
     await db?.drop();
@@ -341,7 +341,7 @@ describe("rate limit", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer({ sentryRateLimit: { burst: 2, perSecond: 0.1 } });
-  });
+  }, STARTUP_MS);
   afterAll(async () => server?.close());
 
   it("answers 429 with Retry-After and X-Sentry-Rate-Limits once the bucket is empty", async () => {

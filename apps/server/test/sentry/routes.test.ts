@@ -2,7 +2,7 @@ import { request as httpRequest } from "node:http";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dsnFor } from "../../src/routes/sentry.ts";
-import { PUBLIC_KEY, type RunningServer, startServer } from "./harness.ts";
+import { PUBLIC_KEY, type RunningServer, STARTUP_MS, startServer } from "./harness.ts";
 import { BROWSER_EXCEPTION, envelope, NODE_EXCEPTION } from "./testdata.ts";
 
 describe("dsnFor", () => {
@@ -17,7 +17,7 @@ describe("the Sentry endpoints over HTTP", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer();
-  });
+  }, STARTUP_MS);
   afterAll(async () => server?.close());
 
   const post = (path: string, body: Buffer | string, headers: Record<string, string> = {}) =>

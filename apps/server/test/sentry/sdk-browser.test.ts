@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import * as esbuild from "esbuild";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, type RunningServer, readmeSnippet, startServer } from "./harness.ts";
+import { REPO_ROOT, type RunningServer, readmeSnippet, STARTUP_MS, startServer } from "./harness.ts";
 
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -57,7 +57,7 @@ describe("the real @sentry/browser in Chromium, pointed at usertrail with only a
     usertrail = await startServer();
     host = await hostApp(await bundle(readmeSnippet("browser", usertrail.dsn)));
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  });
+  }, STARTUP_MS);
   afterAll(async () => {
     await browser?.close();
     host?.server.close();

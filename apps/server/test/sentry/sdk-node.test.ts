@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, type RunningServer, readmeSnippet, startServer } from "./harness.ts";
+import { REPO_ROOT, type RunningServer, readmeSnippet, STARTUP_MS, startServer } from "./harness.ts";
 
 /** Runs ESM code in a fresh Node process whose imports resolve from the repo (where @sentry/node is). */
 function runNode(
@@ -26,7 +26,7 @@ describe("the real @sentry/node, pointed at usertrail with only a DSN", () => {
   let server: RunningServer;
   beforeAll(async () => {
     server = await startServer();
-  });
+  }, STARTUP_MS);
   afterAll(async () => server?.close());
 
   it("delivers the README snippet's exception, message, breadcrumb and user", async () => {
@@ -79,9 +79,9 @@ describe("the real @sentry/node, pointed at usertrail with only a DSN", () => {
     const code = `import * as Sentry from "@sentry/node";
 Sentry.init({ dsn: ${JSON.stringify(server.dsn)} });
 Sentry.captureException(new RangeError("nobody's error"));
-await Sentry.flush(2000);`;
+await Sentry.flush(5000);`;
     expect((await runNode(code)).code).toBe(0);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     let found: Array<{ source: string; message: string }> = [];
     while (found.length === 0 && Date.now() < deadline) {
       found = (await server.health()).filter((h) => h.message === "RangeError: nobody's error");
