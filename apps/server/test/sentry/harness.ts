@@ -100,7 +100,7 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     staff,
     logs,
     async waitForLogs(userId, count, where = () => true) {
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 30_000;
       for (;;) {
         const found = (await logs(userId)).filter(where);
         if (found.length >= count || Date.now() > deadline) return found;
