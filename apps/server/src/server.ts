@@ -10,6 +10,7 @@ import { servePanel } from "./panel.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
+import { type SentryRouteOptions, sentryRoutes } from "./routes/sentry.ts";
 import { staffRoutes } from "./routes/staff.ts";
 
 export interface ServerOptions {
@@ -25,6 +26,8 @@ export interface ServerOptions {
   loginRateLimit?: number;
   publicUrl?: string;
   logger?: FastifyServerOptions["logger"];
+  /** Per-IP token bucket of the Sentry endpoints (default: burst 200, then 50 a second). */
+  sentryRateLimit?: SentryRouteOptions["rateLimit"];
 }
 
 declare module "fastify" {
@@ -82,6 +85,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(async (scope) => ingestRoutes(scope, ctx));
   await app.register(async (scope) => debugRoutes(scope, ctx));
   await app.register(async (scope) => staffRoutes(scope, ctx));
+  await app.register(async (scope) => sentryRoutes(scope, ctx, { rateLimit: options.sentryRateLimit }));
   await servePanel(app);
   if (!options.store) app.addHook("onClose", async () => store.close());
   return app;
