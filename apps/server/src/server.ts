@@ -11,6 +11,9 @@ import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { staffRoutes } from "./routes/staff.ts";
+import { userCreateRoutes } from "./routes/users-create.ts";
+import { installAlertHook } from "./worker/alert-jobs.ts";
+import { Worker, type WorkerConfig } from "./worker/worker.ts";
 
 export interface ServerOptions {
   dataDir?: string;
@@ -25,6 +28,10 @@ export interface ServerOptions {
   loginRateLimit?: number;
   publicUrl?: string;
   logger?: FastifyServerOptions["logger"];
+  /** Run the background worker in this process (default). False when it runs as its own process. */
+  worker?: boolean;
+  /** Mail, alert and retention settings for the worker and the alert hook (SMTP_URL, ALERT_EMAILS…). */
+  workerConfig?: Partial<WorkerConfig>;
 }
 
 declare module "fastify" {
@@ -82,7 +89,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(async (scope) => ingestRoutes(scope, ctx));
   await app.register(async (scope) => debugRoutes(scope, ctx));
   await app.register(async (scope) => staffRoutes(scope, ctx));
+  await app.register(async (scope) => userCreateRoutes(scope, ctx));
   await servePanel(app);
+  await startBackground(app, store, ctx, options);
   if (!options.store) app.addHook("onClose", async () => store.close());
   return app;
 }
@@ -95,5 +104,26 @@ async function ensureAdmin(store: Store, email: string, password: string) {
     name: "Admin",
     role: "admin",
     passwordHash: await hashPassword(password),
+  });
+}
+
+/**
+ * Critical events are queued for alerting wherever ingest runs; the worker that mails them runs
+ * here unless `worker: false` (WORKER=off), when `npm run worker` does it against the same PostgreSQL.
+ */
+async function startBackground(app: FastifyInstance, store: Store, ctx: AppContext, options: ServerOptions) {
+  const config = { ...options.workerConfig, publicUrl: ctx.publicUrl };
+  const alerts =
+    config.smtpUrl && config.alertEmails?.length
+      ? installAlertHook(store, app.log, () => ctx.worker?.wake())
+      : null;
+  if (options.worker !== false) {
+    ctx.worker = new Worker(store, config, app.log);
+    await ctx.worker.start();
+  }
+  // Before the store closes: queued alerts are written and running jobs finish or are left to a later run.
+  app.addHook("preClose", async () => {
+    await alerts?.drain();
+    await ctx.worker?.stop();
   });
 }
