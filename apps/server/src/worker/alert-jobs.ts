@@ -16,12 +16,15 @@ import type { JobHandler, JobRun, WorkerConfig, WorkerLog } from "./worker.ts";
 
 /** Events per alert job: a flood of criticals becomes a few jobs, not one per event. */
 const EVENTS_PER_JOB = 500;
+/** Events dated further back than this (an import, a backfill) are stored but page nobody. */
+const ALERT_MAX_AGE_MS = 24 * 3600_000;
 
 /** Critical events of one commit, grouped by (user, message): the unit alerts are throttled by. */
 export function criticalGroups(stored: AcceptedEvent[]): CriticalGroup[] {
   const groups = new Map<string, CriticalGroup>();
+  const oldest = Date.now() - ALERT_MAX_AGE_MS;
   for (const e of stored) {
-    if (e.severity !== "critical") continue;
+    if (e.severity !== "critical" || e.created_at.getTime() < oldest) continue;
     const key = `${e.user_id}\u0000${e.message}`;
     let group = groups.get(key);
     if (!group || group.events.length >= EVENTS_PER_JOB) {
