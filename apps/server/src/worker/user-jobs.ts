@@ -32,7 +32,7 @@ export interface WelcomeMailPayload {
   first_error: string;
 }
 
-/** Attempts for a welcome mail that failed at creation: with the default backoff, about a day. */
+/** Attempts for a welcome mail that failed at creation: with the default backoff, about five hours. */
 const WELCOME_RETRY_ATTEMPTS = 12;
 
 /** The welcome mail; plain text, so nothing a name contains can turn into markup. */

@@ -1,4 +1,4 @@
-import { listJobs } from "@usertrail/store";
+import { asStaff, listJobs } from "@usertrail/store";
 import { expect, it } from "vitest";
 import { ALERTS_TO, PUBLIC_URL, type WorkerTestContext } from "./context.ts";
 import { eventually, startHangingSmtp, startSmtp } from "./smtp.ts";
@@ -76,16 +76,26 @@ export function alertCases(w: WorkerTestContext) {
 
   it("a different message, or the same one after the window, gets its own mail at once", async () => {
     const before = (w.smtp?.mails ?? []).length;
-    await w.s.ingest([
-      { user_id: USER_ID, event_type: "API_ERROR", message: "Database down", severity: "critical" },
-    ]);
+    // A message is user input: a line break must not smuggle a header (Bcc) into the alert mail.
+    const hostile = "Database down\r\nBcc: evil@example.com";
+    await w.s.ingest([{ user_id: USER_ID, event_type: "API_ERROR", message: hostile, severity: "critical" }]);
     const mails = await w.smtp?.waitFor(before + 1);
-    expect(mails?.[before]?.subject).toBe("[usertrail] Critical: Database down");
+    expect(mails?.[before]?.subject).toBe("[usertrail] Critical: Database down Bcc: evil@example.com");
+    expect(mails?.[before]?.to).toEqual([ALERTS_TO]);
     // The burst's window closed long ago (the digest went out), so the old message alerts again.
     await w.s.ingest([
       { user_id: USER_ID, event_type: "CLIENT_ERROR", message: MESSAGE, severity: "critical" },
     ]);
     const again = await w.smtp?.waitFor(before + 2);
     expect(again?.[before + 1]?.subject).toBe(`[usertrail] Critical: ${MESSAGE}`);
+  });
+
+  it("keeps the queue and alert windows from staff sessions' database role (row-level security)", async () => {
+    const db = w.s.app.usertrail.store.db;
+    for (const table of ["jobs", "alert_windows"]) {
+      await expect(asStaff(db, "admin", (tx) => tx.query(`SELECT * FROM ${table}`))).rejects.toThrow(
+        /permission denied/,
+      );
+    }
   });
 }
