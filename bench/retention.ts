@@ -1,11 +1,15 @@
 /**
- * Retention at scale: loads N old log rows (default 1,000,000) into a fresh PostgreSQL database,
+ * Retention at scale: loads N old log rows (default 1,000,000) into a fresh PostgreSQL database
+ * (or, with `pglite`, a fresh embedded one),
  * then measures ingest and panel-query latency while idle and while the retention sweep deletes
  * them in 5,000-row batches, and checks the counters against COUNT(*) afterwards.
  *
- *   node --import tsx bench/retention.ts [rows=1000000] [batch=5000]
+ *   node --import tsx bench/retention.ts [rows=1000000] [batch=5000] [postgres|pglite]
  *   (TEST_DATABASE_URL picks the server; default postgres://postgres@127.0.0.1:5432/test)
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { judgeEvent } from "@usertrail/core";
 import { getUserActivityLogs, openStore, runRetention } from "@usertrail/store";
 import pg from "pg";
@@ -15,20 +19,26 @@ const BATCH = Number(process.argv[3] ?? 5000);
 const USERS = 10_000;
 const BASE = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
+const KIND = process.argv[4] === "pglite" ? "pglite" : "postgres";
+
 const name = `usertrail_bench_${process.pid}`;
 const admin = new pg.Client({ connectionString: BASE });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
 const url = new URL(BASE);
 url.pathname = `/${name}`;
-const store = await openStore({ databaseUrl: url.toString() });
+const dataDir = mkdtempSync(join(tmpdir(), "usertrail-bench-"));
+if (KIND === "postgres") {
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+}
+const store = await openStore(KIND === "postgres" ? { databaseUrl: url.toString() } : { dataDir });
 
 try {
   let t = Date.now();
   // Old rows straight in SQL (the ingest path is not what is measured here), with their counters,
   // on a connection of its own without the store's statement timeout.
-  const loader = new pg.Client({ connectionString: url.toString() });
-  await loader.connect();
+  const client = KIND === "postgres" ? new pg.Client({ connectionString: url.toString() }) : null;
+  await client?.connect();
+  const loader = { query: (sql: string) => (client ? client.query(sql) : store.db.query(sql)) };
   await loader.query(
     `INSERT INTO users (id, email, created_at)
        SELECT 'bench-' || u, 'bench' || u || '@example.com', now() - interval '200 days'
@@ -51,8 +61,10 @@ try {
          FROM user_activity_logs GROUP BY user_id`,
   );
   await loader.query("ANALYZE");
-  await loader.end();
-  console.log(`loaded ${ROWS.toLocaleString("en")} old rows in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  await client?.end();
+  console.log(
+    `${KIND}: loaded ${ROWS.toLocaleString("en")} old rows in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
 
   const percentile = (xs: number[], p: number) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -111,6 +123,9 @@ try {
   console.log(`counters that differ from COUNT(*): ${wrong[0]?.n}`);
 } finally {
   await store.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  if (KIND === "postgres") {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -120,8 +120,8 @@ export function listJobs(tx: Queryable, kind?: string, limit = 100): Promise<Job
 export async function pruneFinishedJobs(tx: Queryable, olderThanDays: number): Promise<number> {
   const rows = await tx.query<{ n: number }>(
     `WITH gone AS (
-       DELETE FROM jobs WHERE id IN (
-         SELECT id FROM jobs WHERE finished_at < now() - make_interval(days => $1) LIMIT 5000)
+       DELETE FROM jobs WHERE id = ANY(ARRAY(
+         SELECT id FROM jobs WHERE finished_at < now() - make_interval(days => $1) LIMIT 5000))
        RETURNING 1)
      SELECT count(*)::int AS n FROM gone`,
     [olderThanDays],

@@ -28,11 +28,13 @@ export async function deleteOldLogsBatch(db: Database, cutoff: Date, batchSize: 
   return db.transaction(async (tx) => {
     // Oldest first by the created_at index; SKIP LOCKED lets a second worker share the sweep.
     const gone = await tx.query<{ user_id: string; n: number; errors: number; critical: number }>(
-      `WITH doomed AS (
-         SELECT id FROM user_activity_logs WHERE created_at < $1
-          ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
-       ), del AS (
-         DELETE FROM user_activity_logs l USING doomed d WHERE l.id = d.id RETURNING l.user_id, l.severity
+      // ANY(ARRAY(…)) makes the delete look rows up by primary key; a join here lets the planner
+      // choose a scan of the whole table per batch, which at millions of rows is the stall.
+      `WITH del AS (
+         DELETE FROM user_activity_logs WHERE id = ANY(ARRAY(
+           SELECT id FROM user_activity_logs WHERE created_at < $1
+            ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED))
+         RETURNING user_id, severity
        )
        SELECT user_id, count(*)::int AS n,
               count(*) FILTER (WHERE severity IN ('error', 'critical'))::int AS errors,
@@ -64,8 +66,8 @@ export async function deleteOldHealthLogsBatch(
 ): Promise<number> {
   const rows = await db.query<{ n: number }>(
     `WITH gone AS (
-       DELETE FROM system_health_logs WHERE id IN (
-         SELECT id FROM system_health_logs WHERE created_at < $1 ORDER BY created_at LIMIT $2)
+       DELETE FROM system_health_logs WHERE id = ANY(ARRAY(
+         SELECT id FROM system_health_logs WHERE created_at < $1 ORDER BY created_at LIMIT $2))
        RETURNING 1)
      SELECT count(*)::int AS n FROM gone`,
     [cutoff.toISOString(), batchSize],
