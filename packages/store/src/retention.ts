@@ -51,8 +51,9 @@ export async function deleteOldLogsBatch(db: Database, cutoff: Date, batchSize: 
       `UPDATE user_stats s SET total_events = s.total_events - x.n, errors = s.errors - x.errors,
               critical = s.critical - x.critical
          FROM jsonb_to_recordset($1::jsonb) AS x(user_id text, n bigint, errors bigint, critical bigint)
-        WHERE s.user_id = x.user_id`,
-      [JSON.stringify(gone)],
+        WHERE s.user_id = x.user_id AND s.user_id = ANY($2::text[])`,
+      // The ANY lets the planner find the rows by key instead of scanning every user's counters.
+      [JSON.stringify(gone), gone.map((g) => g.user_id)],
     );
     return gone.reduce((sum, g) => sum + g.n, 0);
   });

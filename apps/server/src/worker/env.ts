@@ -9,6 +9,7 @@ export function workerConfigFromEnv(env: Env): Partial<WorkerConfig> {
     alertEmails: env.ALERT_EMAILS ?? [],
     alertWindowMs: Math.round(env.ALERT_WINDOW_MINUTES * 60_000),
     retentionDays: env.RETENTION_DAYS,
+    retentionBatch: env.RETENTION_BATCH,
     publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
   };
 }
