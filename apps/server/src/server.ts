@@ -12,6 +12,9 @@ import { debugRoutes } from "./routes/debug.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { type SentryRouteOptions, sentryRoutes } from "./routes/sentry.ts";
 import { staffRoutes } from "./routes/staff.ts";
+import { userCreateRoutes } from "./routes/users-create.ts";
+import { installAlertHook } from "./worker/alert-jobs.ts";
+import { Worker, type WorkerConfig } from "./worker/worker.ts";
 
 export interface ServerOptions {
   dataDir?: string;
@@ -28,6 +31,10 @@ export interface ServerOptions {
   logger?: FastifyServerOptions["logger"];
   /** Per-IP token bucket of the Sentry endpoints (default: burst 200, then 50 a second). */
   sentryRateLimit?: SentryRouteOptions["rateLimit"];
+  /** Run the background worker in this process (default). False when it runs as its own process. */
+  worker?: boolean;
+  /** Mail, alert and retention settings for the worker and the alert hook (SMTP_URL, ALERT_EMAILS…). */
+  workerConfig?: Partial<WorkerConfig>;
 }
 
 declare module "fastify" {
@@ -86,7 +93,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(async (scope) => debugRoutes(scope, ctx));
   await app.register(async (scope) => staffRoutes(scope, ctx));
   await app.register(async (scope) => sentryRoutes(scope, ctx, { rateLimit: options.sentryRateLimit }));
+  await app.register(async (scope) => userCreateRoutes(scope, ctx));
   await servePanel(app);
+  await startBackground(app, store, ctx, options);
   if (!options.store) app.addHook("onClose", async () => store.close());
   return app;
 }
@@ -99,5 +108,26 @@ async function ensureAdmin(store: Store, email: string, password: string) {
     name: "Admin",
     role: "admin",
     passwordHash: await hashPassword(password),
+  });
+}
+
+/**
+ * Critical events are queued for alerting wherever ingest runs; the worker that mails them runs
+ * here unless `worker: false` (WORKER=off), when `npm run worker` does it against the same PostgreSQL.
+ */
+async function startBackground(app: FastifyInstance, store: Store, ctx: AppContext, options: ServerOptions) {
+  const config = { ...options.workerConfig, publicUrl: ctx.publicUrl };
+  const alerts =
+    config.smtpUrl && config.alertEmails?.length
+      ? installAlertHook(store, app.log, () => ctx.worker?.wake())
+      : null;
+  if (options.worker !== false) {
+    ctx.worker = new Worker(store, config, app.log);
+    await ctx.worker.start();
+  }
+  // Before the store closes: queued alerts are written and running jobs finish or are left to a later run.
+  app.addHook("preClose", async () => {
+    await alerts?.drain();
+    await ctx.worker?.stop();
   });
 }
