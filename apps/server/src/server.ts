@@ -2,14 +2,18 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import { createAccount, findAccountForLogin, openStore, type Store } from "@usertrail/store";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { installAccessLog } from "./audit/access-log.ts";
 import { resolveKeys } from "./auth/keys.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import type { AppContext } from "./context.ts";
 import { frameworkErrors, installErrorHandler } from "./error-handler.ts";
 import { servePanel } from "./panel.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
+import { exportRoutes } from "./routes/export.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
+import { liveRoutes } from "./routes/live.ts";
 import { staffRoutes } from "./routes/staff.ts";
 
 export interface ServerOptions {
@@ -34,7 +38,7 @@ declare module "fastify" {
 }
 
 /** Hides keys passed in the query string (sendBeacon's `key=`, Sentry's `sentry_key=`) from logs. */
-const redactUrl = (url: string) => url.replace(/([?&](?:key|sentry_key)=)[^&]*/g, "$1[redacted]");
+const redactUrl = (url: string) => url.replace(/([?&](?:key|sentry_key|token)=)[^&]*/g, "$1[redacted]");
 
 /** Builds the whole server: store, keys, first admin, routes and the panel. Call `listen` on it. */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -78,10 +82,16 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await store.db.query("SELECT 1");
     return { ok: true, database: store.db.kind };
   });
+  const accessLog = installAccessLog(app, ctx);
   await app.register(async (scope) => authRoutes(scope, ctx));
   await app.register(async (scope) => ingestRoutes(scope, ctx));
   await app.register(async (scope) => debugRoutes(scope, ctx));
   await app.register(async (scope) => staffRoutes(scope, ctx));
+  await app.register(async (scope) =>
+    liveRoutes(scope, ctx, { databaseUrl: options.databaseUrl, accessLog }),
+  );
+  await app.register(async (scope) => exportRoutes(scope, ctx));
+  await app.register(async (scope) => auditRoutes(scope, ctx, accessLog));
   await servePanel(app);
   if (!options.store) app.addHook("onClose", async () => store.close());
   return app;

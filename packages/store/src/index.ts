@@ -8,12 +8,17 @@ import { openPostgres } from "./postgres.ts";
 import { upsertUsers } from "./users-write.ts";
 
 export * from "./accounts.ts";
+export * from "./audit.ts";
 export type { Database, Queryable, Row } from "./db.ts";
+export * from "./erasure.ts";
 export * from "./health-write.ts";
 export { IngestWriter, type StoreStatus } from "./ingest-writer.ts";
+export * from "./live-read.ts";
+export * from "./logs-export.ts";
 export * from "./logs-read.ts";
 export { migrate } from "./migrate.ts";
 export * from "./overview-read.ts";
+export { type Listener, type ListenOptions, listenPostgres } from "./pg-listen.ts";
 export { openPglite } from "./pglite.ts";
 export { openPostgres } from "./postgres.ts";
 export * from "./settings.ts";
