@@ -51,7 +51,7 @@ export function EraseUser({
       </button>
       <dialog
         ref={dialog}
-        className="card confirm-dialog"
+        className="confirm-dialog"
         aria-labelledby="erase-title"
         onClose={() => setOpen(false)}
       >

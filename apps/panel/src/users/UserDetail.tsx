@@ -175,7 +175,7 @@ export function UserDetail({ userId, isAdmin = false }: { userId: string; isAdmi
   return (
     <div className="detail">
       <Card
-        className="user-card"
+        className={isAdmin ? "user-card user-card-wide" : "user-card"}
         actions={
           <div className="card-actions">
             <button
