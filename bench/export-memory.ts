@@ -57,9 +57,12 @@ try {
   });
   let bytes = 0;
   let lines = 0;
+  // RSS at each tenth of the rows: flat means constant memory, a ramp would mean buffering.
+  const timeline: number[] = [];
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.length;
     for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+    if (lines >= ((timeline.length + 1) * rows) / 10) timeline.push(Math.round(rssMb()));
   }
   clearInterval(sampler);
   const seconds = (Date.now() - t) / 1000;
@@ -77,6 +80,7 @@ try {
       server_rss_before_mb: Math.round(before),
       server_rss_peak_mb: Math.round(peak),
       server_rss_after_mb: Math.round(rssMb()),
+      server_rss_each_tenth_mb: timeline,
     }),
   );
   if (dataRows !== rows) process.exitCode = 1;
