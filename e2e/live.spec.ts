@@ -119,3 +119,21 @@ test("an admin erases a student after confirming, and the audit shows it without
   await expect(table).not.toContainText(s.email);
   await expect(table).not.toContainText(s.full_name);
 });
+
+test("the overview's totals tick as events arrive, without a reload", async ({ page }) => {
+  await openAsAdmin(page, "/overview");
+  const events = page.locator(".stat").filter({ hasText: "Events" }).locator(".stat-value");
+  await expect(events).not.toHaveText("");
+  // Other tests ingest at the same time, so the count must grow by at least what this test sends.
+  const number = async () => Number((await events.textContent())?.replace(/\D/g, ""));
+  const before = await number();
+  // The live socket opens once the overview has loaded; give it a moment before sending.
+  await page.waitForTimeout(1000);
+  const s = student("Ticker");
+  await ingest([
+    { user_id: s.id, event_type: "API_ERROR", severity: "error", message: "tick one" },
+    { user_id: s.id, event_type: "LOGIN", message: "tick two" },
+  ]);
+  // Three: the two events and the new user's USER_CREATED.
+  await expect.poll(number, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 3);
+});

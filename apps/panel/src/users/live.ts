@@ -26,12 +26,12 @@ export function mergeNewest(current: LogEntry[], incoming: LogEntry[]): LogEntry
 }
 
 /**
- * Keeps a WebSocket to /api/live for one user while `enabled`. The session cookie rides along
+ * Keeps a WebSocket to /api/live for one user (or, with userId null, everyone) while `enabled`. The session cookie rides along
  * (same origin). On a drop it reconnects with backoff and asks for everything after the last id
  * it saw (`lastId`, which the caller seeds from the loaded page), so nothing is missed.
  */
 export function useLiveLog(
-  userId: string,
+  userId: string | null,
   enabled: boolean,
   lastId: MutableRefObject<number>,
   onEntries: (entries: LogEntry[]) => void,
@@ -52,10 +52,11 @@ export function useLiveLog(
 
     const connect = () => {
       const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-      const after = lastId.current > 0 ? `&after=${lastId.current}` : "";
-      ws = new WebSocket(
-        `${scheme}://${window.location.host}/api/live?userId=${encodeURIComponent(userId)}${after}`,
-      );
+      const params = new URLSearchParams();
+      if (userId !== null) params.set("userId", userId);
+      if (lastId.current > 0) params.set("after", String(lastId.current));
+      const search = params.toString();
+      ws = new WebSocket(`${scheme}://${window.location.host}/api/live${search ? `?${search}` : ""}`);
       setStatus(attempt === 0 ? "connecting" : "reconnecting");
       ws.onmessage = (ev) => {
         let m: Record<string, unknown>;
