@@ -2,14 +2,18 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import { createAccount, findAccountForLogin, openStore, type Store } from "@usertrail/store";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { installAccessLog } from "./audit/access-log.ts";
 import { resolveKeys } from "./auth/keys.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import type { AppContext } from "./context.ts";
 import { frameworkErrors, installErrorHandler } from "./error-handler.ts";
 import { servePanel } from "./panel.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
+import { exportRoutes } from "./routes/export.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
+import { liveRoutes } from "./routes/live.ts";
 import { type SentryRouteOptions, sentryRoutes } from "./routes/sentry.ts";
 import { staffRoutes } from "./routes/staff.ts";
 import { userCreateRoutes } from "./routes/users-create.ts";
@@ -44,7 +48,7 @@ declare module "fastify" {
 }
 
 /** Hides keys passed in the query string (sendBeacon's `key=`, Sentry's `sentry_key=`) from logs. */
-const redactUrl = (url: string) => url.replace(/([?&](?:key|sentry_key)=)[^&]*/g, "$1[redacted]");
+const redactUrl = (url: string) => url.replace(/([?&](?:key|sentry_key|token)=)[^&]*/g, "$1[redacted]");
 
 /** Builds the whole server: store, keys, first admin, routes and the panel. Call `listen` on it. */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -88,12 +92,18 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await store.db.query("SELECT 1");
     return { ok: true, database: store.db.kind };
   });
+  const accessLog = installAccessLog(app, ctx);
   await app.register(async (scope) => authRoutes(scope, ctx));
   await app.register(async (scope) => ingestRoutes(scope, ctx));
   await app.register(async (scope) => debugRoutes(scope, ctx));
   await app.register(async (scope) => staffRoutes(scope, ctx));
   await app.register(async (scope) => sentryRoutes(scope, ctx, { rateLimit: options.sentryRateLimit }));
   await app.register(async (scope) => userCreateRoutes(scope, ctx));
+  await app.register(async (scope) =>
+    liveRoutes(scope, ctx, { databaseUrl: options.databaseUrl, accessLog }),
+  );
+  await app.register(async (scope) => exportRoutes(scope, ctx));
+  await app.register(async (scope) => auditRoutes(scope, ctx, accessLog));
   await servePanel(app);
   await startBackground(app, store, ctx, options);
   if (!options.store) app.addHook("onClose", async () => store.close());
