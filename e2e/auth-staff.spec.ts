@@ -56,6 +56,9 @@ test("an admin adds a sales account, who can log in, then disables it, which end
   await expect(page.getByRole("heading", { name: "Staff" })).toBeVisible();
   const table = page.getByRole("table", { name: "Staff accounts" });
   await expect(table.locator(`tr[data-email="${env.adminEmail}"]`)).toContainText("you");
+  // The Sentry DSN to paste into an app: this server's address with its public key.
+  const dsn = page.getByLabel("Sentry DSN");
+  await expect(dsn).toHaveValue(`http://${env.publicKey}@${new URL(env.base).host}/1`);
 
   const email = `new-sales-${Date.now()}@e2e.test`;
   const form = page.locator("form", { has: page.getByRole("button", { name: "Add account" }) });

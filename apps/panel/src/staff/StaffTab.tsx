@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { api, errorText, type Me, type Role, type StaffMember } from "../api.ts";
 import { formatDate, useLocale } from "../locale.ts";
 import { Card, Empty, ErrorBox, Spinner } from "../ui.tsx";
+import ConnectApp from "./ConnectApp.tsx";
 
 type Load =
   | { state: "loading" }
@@ -111,6 +112,9 @@ export default function StaffTab({ me }: { me: Me }) {
           </p>
         </Card>
         <AddStaff onAdded={() => setRefresh((n) => n + 1)} />
+      </div>
+      <div className="section-gap">
+        <ConnectApp />
       </div>
     </div>
   );
