@@ -16,6 +16,7 @@ describe("README", () => {
   for (const [lang, lines] of cases) {
     it(`shows exactly the ${lang} lines the test page runs, in at most ten lines`, () => {
       expect(read("../README.md")).toContain(`\`\`\`${lang}\n${lines}\`\`\``);
+      expect(read("../../../README.md")).toContain(`\`\`\`${lang}\n${lines}\`\`\``);
       expect(lines.trimEnd().split("\n").length).toBeLessThanOrEqual(10);
     });
   }

@@ -13,6 +13,7 @@ describe("README", () => {
     it(`shows exactly the lines that fixtures/${fixture} runs, in at most ten lines`, () => {
       const lines = region(`./fixtures/${fixture}`);
       expect(read("../README.md")).toContain(`\`\`\`ts\n${lines}\`\`\``);
+      expect(read("../../../README.md")).toContain(`\`\`\`ts\n${lines}\`\`\``);
       expect(lines.trimEnd().split("\n").length).toBeLessThanOrEqual(10);
     });
   }
