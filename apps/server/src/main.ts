@@ -14,6 +14,10 @@ const app = await buildServer({
   loginRateLimit: env.LOGIN_RATE_LIMIT,
   publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
   logger: { level: env.LOG_LEVEL },
+  smtpUrl: env.SMTP_URL,
+  alertEmails: env.ALERT_EMAILS?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
 });
 
 const { keys } = app.usertrail;

@@ -6,6 +6,9 @@ import { resolveKeys } from "./auth/keys.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import type { AppContext } from "./context.ts";
 import { frameworkErrors, installErrorHandler } from "./error-handler.ts";
+import { analyticsRoutes } from "./insight/analytics-routes.ts";
+import { startAnomalyScan } from "./insight/anomaly-timer.ts";
+import { issueRoutes } from "./insight/issues-routes.ts";
 import { servePanel } from "./panel.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
@@ -25,6 +28,11 @@ export interface ServerOptions {
   loginRateLimit?: number;
   publicUrl?: string;
   logger?: FastifyServerOptions["logger"];
+  /** Minutes between anomaly scans (default 60; 0 turns the in-process scan off). */
+  anomalyScanMinutes?: number;
+  /** SMTP_URL and ALERT_EMAILS: where anomaly alerts are mailed; no mail without both. */
+  smtpUrl?: string;
+  alertEmails?: string[];
 }
 
 declare module "fastify" {
@@ -82,7 +90,16 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(async (scope) => ingestRoutes(scope, ctx));
   await app.register(async (scope) => debugRoutes(scope, ctx));
   await app.register(async (scope) => staffRoutes(scope, ctx));
+  await app.register(async (scope) => issueRoutes(scope, ctx));
+  await app.register(async (scope) => analyticsRoutes(scope, ctx));
   await servePanel(app);
+  const stopScan = startAnomalyScan(store, app.log, {
+    everyMinutes: options.anomalyScanMinutes ?? 60,
+    smtpUrl: options.smtpUrl,
+    alertEmails: options.alertEmails,
+    publicUrl: ctx.publicUrl,
+  });
+  app.addHook("onClose", async () => stopScan());
   if (!options.store) app.addHook("onClose", async () => store.close());
   return app;
 }
