@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { type AcceptedEvent, judgeEvent } from "@usertrail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -35,7 +36,13 @@ describe.each(DATABASE_KINDS)("store on %s", (kind) => {
     const versions = await store.db.query<{ version: string }>(
       "SELECT version FROM schema_migrations ORDER BY 1",
     );
-    expect(versions.map((v) => v.version)).toEqual(["001_schema", "002_row_level_security"]);
+    // Every file in migrations/ is applied, whichever helper added it (003 jobs, 004…).
+    const files = readdirSync(new URL("../migrations/", import.meta.url))
+      .filter((f) => f.endsWith(".sql"))
+      .map((f) => f.replace(/\.sql$/, ""))
+      .sort();
+    expect(versions.map((v) => v.version)).toEqual(files);
+    expect(files.slice(0, 2)).toEqual(["001_schema", "002_row_level_security"]);
   });
 
   it("stores a retried event once and logs USER_CREATED exactly once per new user", async () => {
@@ -147,6 +154,7 @@ describe.each(DATABASE_KINDS)("store on %s", (kind) => {
         "event_id",
         "event_type",
         "id",
+        "issue_id",
         "message",
         "metadata",
         "severity",

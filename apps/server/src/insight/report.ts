@@ -50,7 +50,7 @@ export function renderReport(input: ReportInput): string {
     `- **First seen:** ${iso(issue.first_seen)}`,
     `- **Last seen:** ${iso(issue.last_seen)}`,
     `- **Event type:** ${issue.event_type}; **exception:** ${cell(issue.exception_type, 80)}`,
-    `- **Issue:** ${input.publicUrl.replace(/\/$/, "")}/#/issues/${issue.id}`,
+    `- **Issue:** ${input.publicUrl.replace(/\/$/, "")}/issues/${issue.id}`,
     "",
   ];
   if (issue.frames.length > 0) {
