@@ -44,30 +44,56 @@ const NORMALISERS: [RegExp, string][] = [
 
 /** Replaces ids, numbers, UUIDs, emails, query strings and hex with placeholders. */
 export function normaliseMessage(message: string): string {
-  let out = message.split("\n")[0] ?? "";
+  // Only the head of the first line counts; the cap also bounds the regexes' work on hostile input.
+  let out = (message.split("\n", 1)[0] ?? "").slice(0, 2 * MAX_MESSAGE);
   for (const [pattern, replacement] of NORMALISERS) out = out.replace(pattern, replacement);
   out = out.replace(/\s+/g, " ").trim();
   return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}…` : out;
 }
 
-const CHROME_FRAME =
-  /^\s*at\s+(?:(?:async\s+)?(.*?)\s+\()?((?:[a-z][\w+.-]*:)?[^()]*?):(\d+)(?::(\d+))?\)?\s*$/i;
-const FIREFOX_FRAME = /^\s*(.*?)@(.*?):(\d+)(?::(\d+))?\s*$/;
+const LINE_COL = /:(\d{1,9})(?::(\d{1,9}))?$/;
+
+/** `file:line:col` (or `file:line`) into its parts; null when there is no line number. */
+function location(loc: string): { file: string; line: number; col: number | null } | null {
+  const m = LINE_COL.exec(loc);
+  if (!m) return null;
+  return { file: loc.slice(0, m.index), line: Number(m[1]), col: m[2] ? Number(m[2]) : null };
+}
+
+/** One stack line in V8's `at fn (file:1:2)` / `at file:1:2` or Firefox's `fn@file:1:2` form. */
+function parseFrame(raw: string): StackFrame | null {
+  const line = raw.trim();
+  let fn = "";
+  let loc: string;
+  if (line.startsWith("at ")) {
+    // Parsed by hand, not by one regex: nested optional spaces made the regex backtrack for seconds.
+    const rest = line
+      .slice(3)
+      .trim()
+      .replace(/^async /, "");
+    const open = rest.endsWith(")") ? rest.lastIndexOf(" (") : -1;
+    if (open >= 0) {
+      fn = rest.slice(0, open).trim();
+      loc = rest.slice(open + 2, -1);
+    } else loc = rest;
+  } else {
+    const at = line.indexOf("@");
+    if (at < 0) return null;
+    fn = line.slice(0, at);
+    loc = line.slice(at + 1);
+  }
+  const where = location(loc);
+  if (!where) return null;
+  return { fn: fn.replace(/^new /, "") || "<anonymous>", file: where.file, line: where.line, col: where.col };
+}
 
 /** Parses V8 (Chrome, Node, Edge) and SpiderMonkey/JavaScriptCore (Firefox, Safari) stack lines. */
 export function parseStack(stack: string): StackFrame[] {
   const frames: StackFrame[] = [];
-  for (const raw of stack.split("\n").slice(0, 200)) {
-    // Lines are capped so a hostile stack cannot make the two regexes below backtrack for long.
-    const line = raw.length > 500 ? raw.slice(0, 500) : raw;
-    const m = CHROME_FRAME.exec(line) ?? FIREFOX_FRAME.exec(line);
-    if (!m) continue;
-    frames.push({
-      fn: (m[1] ?? "").replace(/^new\s+/, "") || "<anonymous>",
-      file: m[2] ?? "",
-      line: m[3] ? Number(m[3]) : null,
-      col: m[4] ? Number(m[4]) : null,
-    });
+  // The top 60 lines hold the frames that matter; capped lines bound the work on hostile input.
+  for (const raw of stack.split("\n", 60)) {
+    const frame = parseFrame(raw.length > 1000 ? raw.slice(0, 1000) : raw);
+    if (frame) frames.push(frame);
   }
   return frames;
 }
