@@ -9,6 +9,8 @@ import { Empty, Spinner } from "./ui.tsx";
 const OverviewTab = lazy(() => import("./overview/OverviewTab.tsx"));
 const UsersTab = lazy(() => import("./users/UsersTab.tsx"));
 const StaffTab = lazy(() => import("./staff/StaffTab.tsx"));
+const IssuesTab = lazy(() => import("./insight/IssuesTab.tsx"));
+const AnalyticsTab = lazy(() => import("./insight/AnalyticsTab.tsx"));
 
 type Session = { state: "checking" } | { state: "out"; notice?: string } | { state: "in"; me: Me };
 
@@ -51,6 +53,8 @@ export function App() {
 const TABS = [
   { to: "/overview", label: "Overview", prefix: "/overview" },
   { to: "/users", label: "Users", prefix: "/users" },
+  { to: "/issues", label: "Issues", prefix: "/issues" },
+  { to: "/analytics", label: "Analytics", prefix: "/analytics" },
   { to: "/staff", label: "Staff", prefix: "/staff", adminOnly: true },
 ] as const;
 
@@ -116,6 +120,10 @@ function Routes({ me, path }: { me: Me; path: string }) {
   if (path === "/users") return <UsersTab userId={null} />;
   const user = match("/users/:userId", path);
   if (user?.userId) return <UsersTab userId={user.userId} />;
+  if (path === "/issues") return <IssuesTab issueId={null} />;
+  const issue = match("/issues/:issueId", path);
+  if (issue?.issueId) return <IssuesTab issueId={issue.issueId} />;
+  if (path === "/analytics") return <AnalyticsTab />;
   if (path === "/staff") {
     if (me.role !== "admin") {
       return (

@@ -9,6 +9,7 @@ import {
   type TrackedUser,
   type UserStats,
 } from "../api.ts";
+import { UserAnalyticsCard } from "../insight/UserAnalyticsCard.tsx";
 import { formatDate, formatNumber, useLocale } from "../locale.ts";
 import { navigate, useLocation } from "../router.ts";
 import { Card, Empty, ErrorBox, Spinner } from "../ui.tsx";
@@ -156,6 +157,8 @@ export function UserDetail({ userId }: { userId: string }) {
       </Card>
 
       <StatCards stats={stats} locale={locale} onRetry={() => setRefresh((n) => n + 1)} />
+
+      <UserAnalyticsCard userId={userId} refresh={refresh} />
 
       <Card title="Activity log">
         <FilterBar filters={filters} onChange={setFilters} seenTypes={log.logs.map((l) => l.event_type)} />
