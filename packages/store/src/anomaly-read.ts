@@ -20,7 +20,7 @@ export async function hourlyErrorSeries(
   start: Date,
   end: Date,
   maxPerKind = 50,
-): Promise<{ start: Date; hours: number; metrics: MetricSeries[] }> {
+): Promise<{ start: Date; hours: number; metrics: MetricSeries[]; dataStart: Date | null }> {
   const hours = Math.floor((end.getTime() - start.getTime()) / HOUR) + 1;
   const rows = await tx.query<{ t: Date; event_type: string; issue_id: string | null; n: number }>(
     `SELECT date_bin('1 hour', created_at, 'epoch') AS t, event_type, issue_id, count(*) AS n
@@ -71,7 +71,13 @@ export async function hourlyErrorSeries(
         : s.label,
       values: s.values,
     }));
-  return { start, hours, metrics };
+  return { start, hours, metrics, dataStart: await firstEventTime(tx) };
+}
+
+/** When the first event was stored: hours before it are "no data yet", not "zero errors". */
+async function firstEventTime(tx: Queryable): Promise<Date | null> {
+  const [row] = await tx.query<{ t: Date | null }>("SELECT min(created_at) AS t FROM user_activity_logs");
+  return row?.t ? new Date(row.t) : null;
 }
 
 /** Records that an alert for (metric, bucket) went out; false if one already had. */

@@ -50,7 +50,7 @@ export default function AnalyticsTab() {
         {active.state === "loading" && <Spinner />}
         {active.state === "error" && <ErrorBox message={active.message} />}
         {active.state === "done" && (
-          <figure className="chart" aria-label="Chart: active students per day">
+          <figure className="insight-chart" aria-label="Chart: active students per day">
             <ResponsiveContainer width="100%" height={220}>
               <LineChart data={active.data.days} margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
                 <CartesianGrid stroke="rgba(255,255,255,0.06)" vertical={false} />

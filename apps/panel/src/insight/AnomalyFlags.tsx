@@ -56,7 +56,7 @@ export function AnomalyFlags({ refresh }: { refresh: number }) {
 function AnomalyChart({ anomaly, locale }: { anomaly: Anomaly; locale: string }) {
   const tick = (t: string) => new Date(t).toLocaleString(locale, { day: "2-digit", hour: "2-digit" });
   return (
-    <figure className="chart" aria-label={`Chart of ${anomaly.label}: hourly errors and usual level`}>
+    <figure className="insight-chart" aria-label={`Chart of ${anomaly.label}: hourly errors and usual level`}>
       <ResponsiveContainer width="100%" height={180}>
         <LineChart data={anomaly.series} margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
           <CartesianGrid stroke="rgba(255,255,255,0.06)" vertical={false} />

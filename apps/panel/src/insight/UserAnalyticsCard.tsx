@@ -29,7 +29,7 @@ export function UserAnalyticsCard({ userId, refresh }: { userId: string; refresh
           </div>
         ))}
       </dl>
-      <figure className="chart" aria-label="Chart: events and errors per day">
+      <figure className="insight-chart" aria-label="Chart: events and errors per day">
         <ResponsiveContainer width="100%" height={160}>
           <BarChart data={a.activity} margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
             <CartesianGrid stroke="rgba(255,255,255,0.06)" vertical={false} />

@@ -39,11 +39,20 @@ export async function findAnomalies(
   const data = await hourlyErrorSeries(tx, start, now);
   const firstScored = data.hours - hours;
   const at = (i: number) => new Date(start.getTime() + i * HOUR).toISOString();
+  // A fresh install has no past, not a quiet past: hours before the first stored event are left
+  // out of the baselines, so nothing is scored until `minSeasons` days of real history exist.
+  const firstData = data.dataStart
+    ? Math.max(0, Math.floor((data.dataStart.getTime() - start.getTime()) / HOUR))
+    : data.hours;
   const anomalies: Anomaly[] = [];
   for (const m of data.metrics) {
     // The chart shows two days before the scored window, so the spike stands against normal days.
     const chartFrom = Math.max(0, firstScored - 48);
-    const scored = scoreSeries(m.values, options, chartFrom);
+    const known = m.values.slice(firstData);
+    const scored = scoreSeries(known, options, Math.max(0, chartFrom - firstData)).map((b) => ({
+      ...b,
+      index: b.index + firstData,
+    }));
     const flags = scored.filter((b) => b.flagged && b.index >= firstScored);
     if (flags.length === 0) continue;
     const worst = flags.reduce((a, b) => (b.score > a.score ? b : a));
