@@ -219,7 +219,7 @@ function IssuePage({ id }: { id: string }) {
       </p>
       <Card className="issue-card" actions={<StatusSelect issue={issue} onChanged={setOverride} />}>
         <h1 className="issue-title">{issue.title}</h1>
-        <dl className="user-facts">
+        <dl className="facts">
           <div>
             <dt>Events</dt>
             <dd>{formatNumber(issue.count, locale)}</dd>

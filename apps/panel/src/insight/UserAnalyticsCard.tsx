@@ -21,7 +21,7 @@ export function UserAnalyticsCard({ userId, refresh }: { userId: string; refresh
     new Date(t).toLocaleDateString(locale, { day: "2-digit", month: "short", timeZone: "UTC" });
   return (
     <Card title="Learning activity · last 30 days" className="user-analytics">
-      <dl className="user-facts">
+      <dl className="facts">
         {facts.map(([label, value]) => (
           <div key={label}>
             <dt>{label}</dt>
