@@ -134,6 +134,7 @@ export async function selectUser(page: Page, query: string, text: string) {
 
 /** Every test gets the server's address as its baseURL, so `page.goto("/users")` works. */
 export const test = base.extend({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern
   baseURL: async ({}, use) => {
     await use(env.base);
   },

@@ -41,6 +41,16 @@ test("markup in a message, metadata and a name is shown as text and never runs",
   await page.getByRole("link", { name: "Overview" }).click();
   await expect(page.locator(".feed-msg", { hasText: SNEAKY }).first()).toBeVisible();
 
+  // Searching with markup and SQL wildcards finds by text, and shows the term back as text.
+  await page.getByRole("link", { name: "Users" }).click();
+  const box = page.getByPlaceholder("Email or phone (min 3 chars)...");
+  await box.fill(`onerror=alert(1)> ${s.id.slice(-8)}`);
+  await box.press("Enter");
+  await expect(page.getByText(/Nobody matches/)).toContainText("onerror=alert(1)>");
+  await box.fill("%_%");
+  await box.press("Enter");
+  await expect(page.getByText(/Nobody matches|Search results/).first()).toBeVisible();
+
   await page.waitForTimeout(300); // give any injected handler the chance it must not get
   expect(dialogs).toEqual([]);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

@@ -62,7 +62,7 @@ test("screenshots of every tab", async ({ page }) => {
     .click();
   // Show the newest browser error with its details open, right under the stats and filters.
   await page.getByRole("group", { name: "Event types" }).getByText("CLIENT_ERROR", { exact: true }).click();
-  const errorRow = page.locator('.log-row[data-event-type="CLIENT_ERROR"]').first();
+  const errorRow = page.locator('.log-row[data-event-type="CLIENT_ERROR"][data-severity="error"]').first();
   await errorRow.getByRole("button", { name: "Details" }).click();
   await expect(errorRow.locator("pre.json")).toBeVisible();
   await page.setViewportSize({ width: 1440, height: 1400 });

@@ -291,7 +291,11 @@ export function demoData(options: { students?: number; seed?: number; now?: numb
     for (let s = 0; s < sessions; s++) {
       let t = joined + (s / sessions) * (now - joined) + r.next() * HOUR;
       if (t > now - 60_000) break;
-      const at = () => new Date(Math.min((t += r.int(30, 900) * 1000), now)).toISOString();
+      // Each step of a session happens half a minute to a quarter hour after the one before.
+      const at = () => {
+        t += r.int(30, 900) * 1000;
+        return new Date(Math.min(t, now)).toISOString();
+      };
       const ip = `${r.pick(["2.132", "37.99", "95.56", "178.89"])}.${r.int(1, 254)}.${r.int(1, 254)}`;
       push({
         event_type: "LOGIN",

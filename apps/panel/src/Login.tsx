@@ -65,6 +65,7 @@ export function Login({ notice, onLoggedIn }: { notice?: string; onLoggedIn: (me
             autoComplete="username"
             value={email}
             onChange={(e) => setEmail(e.target.value)}
+            // biome-ignore lint/a11y/noAutofocus: the login form is the only thing on the page
             autoFocus
             required
           />

@@ -21,6 +21,7 @@ export default function OverviewTab() {
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [refresh, setRefresh] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh is a deliberate re-run trigger
   useEffect(() => {
     const ctl = new AbortController();
     setLoad((l) => (l.state === "done" ? l : { state: "loading" }));

@@ -16,6 +16,7 @@ export default function StaffTab({ me }: { me: Me }) {
   const [busyId, setBusyId] = useState<string | null>(null);
   const locale = useLocale();
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh is a deliberate re-run trigger
   useEffect(() => {
     const ctl = new AbortController();
     api<{ staff: StaffMember[] }>("/api/staff", { signal: ctl.signal })

@@ -76,7 +76,7 @@ function LogRow({ entry, locale }: { entry: LogEntry; locale: string }) {
           {stackOf(entry.metadata) && (
             <>
               <div className="details-label">Stack trace</div>
-              <pre className="stack">{stackOf(entry.metadata)}</pre>
+              <pre className="stack-trace">{stackOf(entry.metadata)}</pre>
             </>
           )}
           <div className="details-label">Metadata</div>

@@ -33,6 +33,7 @@ type Load<T> =
 
 function useFetch<T>(url: string, refresh: number): Load<T> {
   const [load, setLoad] = useState<Load<T>>({ state: "loading" });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh is a deliberate re-run trigger
   useEffect(() => {
     const ctl = new AbortController();
     setLoad({ state: "loading" });
@@ -79,6 +80,7 @@ export function UserDetail({ userId }: { userId: string }) {
     [idPath, filters],
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: refresh is a deliberate re-run trigger
   useEffect(() => {
     if (problem) return;
     const ctl = new AbortController();

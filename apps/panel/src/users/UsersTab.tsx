@@ -26,6 +26,7 @@ export default function UsersTab({ userId }: { userId: string | null }) {
   // Keep the box in step when the URL changes underneath us (back button, pasted link).
   useEffect(() => setDraft(q), [q]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt is a deliberate re-run trigger
   useEffect(() => {
     if (q.trim().length < MIN_QUERY) {
       setResults({ state: "idle" });
