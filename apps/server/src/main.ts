@@ -1,5 +1,6 @@
 import { loadEnv } from "./config.ts";
 import { buildServer } from "./server.ts";
+import { workerConfigFromEnv } from "./worker/env.ts";
 
 /** `npm start`: configuration from the environment, then serve until SIGTERM or SIGINT. */
 const env = loadEnv();
@@ -14,10 +15,8 @@ const app = await buildServer({
   loginRateLimit: env.LOGIN_RATE_LIMIT,
   publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
   logger: { level: env.LOG_LEVEL },
-  smtpUrl: env.SMTP_URL,
-  alertEmails: env.ALERT_EMAILS?.split(",")
-    .map((s) => s.trim())
-    .filter(Boolean),
+  worker: env.WORKER === "on",
+  workerConfig: workerConfigFromEnv(env),
 });
 
 const { keys } = app.usertrail;
@@ -38,6 +37,12 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       () => process.exit(1),
     );
   });
+}
+
+if (env.WORKER === "off" && !env.DATABASE_URL) {
+  app.log.warn(
+    "WORKER=off with the embedded database: no other process can open it, so queued jobs (user creation, alerts, retention) will not run. Unset WORKER, or use DATABASE_URL and `npm run worker`.",
+  );
 }
 
 await app.listen({ host: env.HOST, port: env.PORT });

@@ -13,7 +13,11 @@ import { servePanel } from "./panel.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
+import { type SentryRouteOptions, sentryRoutes } from "./routes/sentry.ts";
 import { staffRoutes } from "./routes/staff.ts";
+import { userCreateRoutes } from "./routes/users-create.ts";
+import { installAlertHook } from "./worker/alert-jobs.ts";
+import { Worker, type WorkerConfig } from "./worker/worker.ts";
 
 export interface ServerOptions {
   dataDir?: string;
@@ -28,11 +32,15 @@ export interface ServerOptions {
   loginRateLimit?: number;
   publicUrl?: string;
   logger?: FastifyServerOptions["logger"];
-  /** Minutes between anomaly scans (default 60; 0 turns the in-process scan off). */
+  /** Per-IP token bucket of the Sentry endpoints (default: burst 200, then 50 a second). */
+  sentryRateLimit?: SentryRouteOptions["rateLimit"];
+  /** Run the background worker in this process (default). False when it runs as its own process. */
+  worker?: boolean;
+  /** Mail, alert and retention settings for the worker and the alert hook (SMTP_URL, ALERT_EMAILS…). */
+  workerConfig?: Partial<WorkerConfig>;
+  /** Minutes between anomaly scans (default 60; 0 turns the in-process scan off). Alerts mail
+   * through workerConfig's smtpUrl and alertEmails. */
   anomalyScanMinutes?: number;
-  /** SMTP_URL and ALERT_EMAILS: where anomaly alerts are mailed; no mail without both. */
-  smtpUrl?: string;
-  alertEmails?: string[];
 }
 
 declare module "fastify" {
@@ -90,13 +98,17 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(async (scope) => ingestRoutes(scope, ctx));
   await app.register(async (scope) => debugRoutes(scope, ctx));
   await app.register(async (scope) => staffRoutes(scope, ctx));
+  await app.register(async (scope) => sentryRoutes(scope, ctx, { rateLimit: options.sentryRateLimit }));
+  await app.register(async (scope) => userCreateRoutes(scope, ctx));
   await app.register(async (scope) => issueRoutes(scope, ctx));
   await app.register(async (scope) => analyticsRoutes(scope, ctx));
   await servePanel(app);
+  await startBackground(app, store, ctx, options);
   const stopScan = startAnomalyScan(store, app.log, {
     everyMinutes: options.anomalyScanMinutes ?? 60,
-    smtpUrl: options.smtpUrl,
-    alertEmails: options.alertEmails,
+    smtpUrl: options.workerConfig?.smtpUrl,
+    alertEmails: options.workerConfig?.alertEmails,
+    mailFrom: options.workerConfig?.mailFrom,
     publicUrl: ctx.publicUrl,
   });
   app.addHook("onClose", async () => stopScan());
@@ -112,5 +124,26 @@ async function ensureAdmin(store: Store, email: string, password: string) {
     name: "Admin",
     role: "admin",
     passwordHash: await hashPassword(password),
+  });
+}
+
+/**
+ * Critical events are queued for alerting wherever ingest runs; the worker that mails them runs
+ * here unless `worker: false` (WORKER=off), when `npm run worker` does it against the same PostgreSQL.
+ */
+async function startBackground(app: FastifyInstance, store: Store, ctx: AppContext, options: ServerOptions) {
+  const config = { ...options.workerConfig, publicUrl: ctx.publicUrl };
+  const alerts =
+    config.smtpUrl && config.alertEmails?.length
+      ? installAlertHook(store, app.log, () => ctx.worker?.wake())
+      : null;
+  if (options.worker !== false) {
+    ctx.worker = new Worker(store, config, app.log);
+    await ctx.worker.start();
+  }
+  // Before the store closes: queued alerts are written and running jobs finish or are left to a later run.
+  app.addHook("preClose", async () => {
+    await alerts?.drain();
+    await ctx.worker?.stop();
   });
 }
