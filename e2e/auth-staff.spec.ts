@@ -38,7 +38,7 @@ test("sales staff do not see the Staff page; logging out returns to the login pa
   const sales = await createAccount("sales", "Saule Sales");
   await loginUi(page, sales.email, sales.password);
   const nav = page.getByRole("navigation", { name: "Sections" });
-  await expect(nav.getByRole("link")).toHaveText(["Overview", "Users"]);
+  await expect(nav.getByRole("link")).toHaveText(["Overview", "Users", "Issues", "Analytics"]);
   await expect(page.getByText("Saule Sales")).toBeVisible();
   await page.goto("/staff");
   await expect(page.getByText("Staff is for admins")).toBeVisible();

@@ -10,6 +10,8 @@ const OverviewTab = lazy(() => import("./overview/OverviewTab.tsx"));
 const UsersTab = lazy(() => import("./users/UsersTab.tsx"));
 const StaffTab = lazy(() => import("./staff/StaffTab.tsx"));
 const AuditTab = lazy(() => import("./audit/AuditTab.tsx"));
+const IssuesTab = lazy(() => import("./insight/IssuesTab.tsx"));
+const AnalyticsTab = lazy(() => import("./insight/AnalyticsTab.tsx"));
 
 type Session = { state: "checking" } | { state: "out"; notice?: string } | { state: "in"; me: Me };
 
@@ -52,6 +54,8 @@ export function App() {
 const TABS = [
   { to: "/overview", label: "Overview", prefix: "/overview" },
   { to: "/users", label: "Users", prefix: "/users" },
+  { to: "/issues", label: "Issues", prefix: "/issues" },
+  { to: "/analytics", label: "Analytics", prefix: "/analytics" },
   { to: "/staff", label: "Staff", prefix: "/staff", adminOnly: true },
   { to: "/audit", label: "Audit", prefix: "/audit", adminOnly: true },
 ] as const;
@@ -124,6 +128,10 @@ function Routes({ me, path }: { me: Me; path: string }) {
     }
     return <AuditTab />;
   }
+  if (path === "/issues") return <IssuesTab issueId={null} />;
+  const issue = match("/issues/:issueId", path);
+  if (issue?.issueId) return <IssuesTab issueId={issue.issueId} />;
+  if (path === "/analytics") return <AnalyticsTab />;
   if (path === "/staff") {
     if (me.role !== "admin") {
       return (

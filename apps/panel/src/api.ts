@@ -32,6 +32,8 @@ export interface LogEntry {
   metadata: unknown;
   severity: Severity;
   created_at: string;
+  /** The error group (issue) this entry belongs to, for errors. */
+  issue_id?: string | null;
 }
 
 export interface LogPage {

@@ -7,6 +7,9 @@ import { resolveKeys } from "./auth/keys.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import type { AppContext } from "./context.ts";
 import { frameworkErrors, installErrorHandler } from "./error-handler.ts";
+import { analyticsRoutes } from "./insight/analytics-routes.ts";
+import { startAnomalyScan } from "./insight/anomaly-timer.ts";
+import { issueRoutes } from "./insight/issues-routes.ts";
 import { servePanel } from "./panel.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
@@ -39,6 +42,9 @@ export interface ServerOptions {
   worker?: boolean;
   /** Mail, alert and retention settings for the worker and the alert hook (SMTP_URL, ALERT_EMAILS…). */
   workerConfig?: Partial<WorkerConfig>;
+  /** Minutes between anomaly scans (default 60; 0 turns the in-process scan off). Alerts mail
+   * through workerConfig's smtpUrl and alertEmails. */
+  anomalyScanMinutes?: number;
 }
 
 declare module "fastify" {
@@ -104,8 +110,18 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   );
   await app.register(async (scope) => exportRoutes(scope, ctx));
   await app.register(async (scope) => auditRoutes(scope, ctx, accessLog));
+  await app.register(async (scope) => issueRoutes(scope, ctx));
+  await app.register(async (scope) => analyticsRoutes(scope, ctx));
   await servePanel(app);
   await startBackground(app, store, ctx, options);
+  const stopScan = startAnomalyScan(store, app.log, {
+    everyMinutes: options.anomalyScanMinutes ?? 60,
+    smtpUrl: options.workerConfig?.smtpUrl,
+    alertEmails: options.workerConfig?.alertEmails,
+    mailFrom: options.workerConfig?.mailFrom,
+    publicUrl: ctx.publicUrl,
+  });
+  app.addHook("onClose", async () => stopScan());
   if (!options.store) app.addHook("onClose", async () => store.close());
   return app;
 }

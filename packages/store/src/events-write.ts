@@ -1,5 +1,6 @@
 import type { AcceptedEvent } from "@usertrail/core";
 import type { Queryable } from "./db.ts";
+import { draftIssues, type IssueDraft, upsertIssues } from "./issues-write.ts";
 import { mergeTouches, upsertUsers } from "./users-write.ts";
 
 /** How USER_CREATED describes where a user came from. */
@@ -8,8 +9,15 @@ export type UserSource =
   | { kind: "upsert" }
   | { kind: "staff"; metadata: Record<string, unknown> };
 
-/** Inserts events (skipping event ids already stored) and bumps per-user counters in the same statement. */
-export async function insertEvents(tx: Queryable, events: AcceptedEvent[]): Promise<Set<string>> {
+/**
+ * Inserts events (skipping event ids already stored) and bumps per-user counters in the same statement.
+ * `issues` maps an error event's id to its group, stored on the row as issue_id.
+ */
+export async function insertEvents(
+  tx: Queryable,
+  events: AcceptedEvent[],
+  issues?: Map<string, IssueDraft>,
+): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const rows = events.map((e) => ({
     event_id: e.event_id,
@@ -20,14 +28,18 @@ export async function insertEvents(tx: Queryable, events: AcceptedEvent[]): Prom
     metadata: e.metadata,
     severity: e.severity,
     created_at: e.created_at.toISOString(),
+    issue_id: issues?.get(e.event_id)?.id ?? null,
   }));
   const inserted = await tx.query<{ event_id: string }>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, user_id text, event_type text,
-         event_category text, message text, metadata jsonb, severity text, created_at timestamptz)
+         event_category text, message text, metadata jsonb, severity text, created_at timestamptz,
+         issue_id text)
      ), ins AS (
-       INSERT INTO user_activity_logs (event_id, user_id, event_type, event_category, message, metadata, severity, created_at)
-       SELECT event_id, user_id, event_type, event_category, message, metadata, severity, created_at FROM input
+       INSERT INTO user_activity_logs (event_id, user_id, event_type, event_category, message, metadata, severity,
+                                       created_at, issue_id)
+       SELECT event_id, user_id, event_type, event_category, message, metadata, severity, created_at, issue_id
+         FROM input
        ON CONFLICT (event_id) DO NOTHING
        RETURNING event_id, user_id, severity, created_at
      ), counts AS (
@@ -80,11 +92,22 @@ export function userCreatedEvents(
 
 /**
  * Stores one group of events in the caller's transaction: users first (logging USER_CREATED for
- * new ones), then the events. Returns the event ids that were new.
+ * new ones), then the events, then (one statement, only if the group holds errors) their issues.
+ * Returns the event ids that were new.
  */
 export async function storeEventGroup(tx: Queryable, events: AcceptedEvent[]): Promise<Set<string>> {
   const touches = mergeTouches(events.map((e) => ({ id: e.user_id, block: e.user, seenAt: e.created_at })));
   const created = await upsertUsers(tx, touches);
   const bindings = userCreatedEvents(created, touches, { kind: "event" });
-  return insertEvents(tx, [...bindings, ...events]);
+  const issues = draftIssues(events);
+  const fresh = await insertEvents(tx, [...bindings, ...events], issues);
+  if (issues.size > 0) {
+    // Only events this commit really stored count, each id once (a retried duplicate adds nothing).
+    const seen = new Set<string>();
+    const stored = events.filter(
+      (e) => fresh.has(e.event_id) && !seen.has(e.event_id) && seen.add(e.event_id),
+    );
+    await upsertIssues(tx, stored, issues);
+  }
+  return fresh;
 }

@@ -66,3 +66,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     },
   };
 }
+export * from "./analytics-read.ts";
+export * from "./anomaly-read.ts";
+export * from "./issues-read.ts";
+export { draftIssues, type IssueDraft, issueIdOf } from "./issues-write.ts";

@@ -12,6 +12,8 @@ export interface LogEntry {
   metadata: Record<string, unknown>;
   severity: string;
   created_at: Date;
+  /** The error group this entry belongs to, if it is an error. */
+  issue_id: string | null;
 }
 
 export interface LogFilter {
@@ -32,7 +34,7 @@ export interface LogPage {
 }
 
 export const LOG_COLUMNS =
-  "id, user_id, event_id::text AS event_id, event_type, event_category, message, metadata, severity, created_at";
+  "id, user_id, event_id::text AS event_id, event_type, event_category, message, metadata, severity, created_at, issue_id";
 
 /** The position after an entry, opaque to callers: newest-first keyset paging by (created_at, id). */
 export function encodeCursor(entry: { created_at: Date; id: number }): string {

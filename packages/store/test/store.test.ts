@@ -154,6 +154,7 @@ describe.each(DATABASE_KINDS)("store on %s", (kind) => {
         "event_id",
         "event_type",
         "id",
+        "issue_id",
         "message",
         "metadata",
         "severity",

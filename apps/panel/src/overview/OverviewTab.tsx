@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { api, errorText, type Overview, query } from "../api.ts";
+import { AnomalyFlags } from "../insight/AnomalyFlags.tsx";
 import { formatDateTime, formatNumber, useLocale } from "../locale.ts";
 import { linkProps, navigate, useLocation } from "../router.ts";
 import { Card, Empty, ErrorBox, Spinner } from "../ui.tsx";
@@ -107,6 +108,7 @@ export default function OverviewTab() {
               <ActivityChart buckets={data.buckets} range={range} locale={locale} />
             )}
           </Card>
+          <AnomalyFlags refresh={refresh} />
           <div className="grid-2">
             <Card title="Most frequent errors">
               {data.top_errors.length === 0 ? (

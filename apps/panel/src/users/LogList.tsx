@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { LogEntry } from "../api.ts";
 import { CATEGORIES } from "../constants.ts";
 import { formatDateTime } from "../locale.ts";
+import { linkProps } from "../router.ts";
 import { SEVERITY_LIST } from "./filters.ts";
 
 const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
@@ -53,6 +54,11 @@ function LogRow({ entry, locale }: { entry: LogEntry; locale: string }) {
         <time className="log-time muted" dateTime={entry.created_at}>
           {formatDateTime(entry.created_at, locale)}
         </time>
+        {entry.issue_id && (
+          <a className="issue-link small" {...linkProps(`/issues/${encodeURIComponent(entry.issue_id)}`)}>
+            Issue
+          </a>
+        )}
         <button
           type="button"
           className="btn btn-ghost btn-small details-btn"

@@ -9,6 +9,7 @@ import {
   type TrackedUser,
   type UserStats,
 } from "../api.ts";
+import { UserAnalyticsCard } from "../insight/UserAnalyticsCard.tsx";
 import { formatDate, formatNumber, useLocale } from "../locale.ts";
 import { navigate, useLocation } from "../router.ts";
 import { Card, Empty, ErrorBox, Spinner } from "../ui.tsx";
@@ -227,6 +228,8 @@ export function UserDetail({ userId, isAdmin = false }: { userId: string; isAdmi
       </Card>
 
       <StatCards stats={stats} delta={delta} locale={locale} onRetry={() => setRefresh((n) => n + 1)} />
+
+      <UserAnalyticsCard userId={userId} refresh={refresh} />
 
       <Card
         title="Activity log"
