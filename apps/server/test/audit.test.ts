@@ -135,6 +135,11 @@ describe.each(DATABASE_KINDS)("erasure and the access audit on %s", (kind) => {
   });
 
   it("erases the user, their events, counters and health rows in one go, and audits it without their data", async () => {
+    // A queued job that names the user inside an event of its payload is erased with them.
+    await s.app.usertrail.store.db.query(
+      `INSERT INTO jobs (kind, payload, run_after) VALUES ('test.erase', $1::jsonb, now() + interval '1 day')`,
+      [JSON.stringify({ first: { user_id: "gone-1", message: "x" } })],
+    );
     const res = await s.app.inject({
       method: "DELETE",
       url: "/api/tripwire/users/gone-1",
@@ -143,12 +148,17 @@ describe.each(DATABASE_KINDS)("erasure and the access audit on %s", (kind) => {
     expect(res.statusCode).toBe(200);
     // USER_CREATED, LOGIN, API_ERROR and both browser errors' CLIENT_ERROR events (the server
     // found the user behind the email).
-    expect(res.json()).toEqual({
+    expect(res.json()).toMatchObject({
       erased: true,
       user_id: "gone-1",
       removed: { users: 1, events: 5, counters: 1, health: 2 },
     });
+    // The API_ERROR and CLIENT_ERRORs were grouped into issues; the links to this user go too.
+    expect(res.json().removed.other).toBeGreaterThan(1);
+    expect(await count("SELECT count(*)::int AS n FROM jobs WHERE kind = 'test.erase'", [])).toBe(0);
     for (const [table, column] of [
+      ["issue_users", "user_id"],
+      ["alert_windows", "user_id"],
       ["users", "id"],
       ["user_activity_logs", "user_id"],
       ["user_stats", "user_id"],

@@ -6,6 +6,8 @@ export interface ErasureCounts {
   events: number;
   counters: number;
   health: number;
+  /** Rows elsewhere that named the user: issue links, the worker's jobs and alert windows. */
+  other: number;
 }
 
 /**
@@ -41,15 +43,27 @@ export async function eraseUser(
      SELECT count(*)::int AS n FROM d`,
     [userId, email],
   );
+  // Jobs carry the user in different payload shapes (an id, an event, an email): match any value.
+  const other = await tx.query<{ n: number }>(
+    `WITH links AS (DELETE FROM issue_users WHERE user_id = $1 RETURNING 1),
+          alerts AS (DELETE FROM alert_windows WHERE user_id = $1 RETURNING 1),
+          jobs AS (DELETE FROM jobs
+                    WHERE jsonb_path_exists(payload, 'strict $.** ? (@ == $id || @ == $email)',
+                                            jsonb_build_object('id', $1::text, 'email', coalesce($2::text, $1::text)))
+                   RETURNING 1)
+     SELECT (SELECT count(*) FROM links) + (SELECT count(*) FROM alerts) + (SELECT count(*) FROM jobs) AS n`,
+    [userId, email],
+  );
   const counts: ErasureCounts = {
     users: users.length,
     events: events[0]?.n ?? 0,
     counters: counters[0]?.n ?? 0,
     health: health[0]?.n ?? 0,
+    other: Number(other[0]?.n ?? 0),
   };
-  if (counts.users + counts.events + counts.counters + counts.health === 0) return null;
+  if (counts.users + counts.events + counts.counters + counts.health + counts.other === 0) return null;
   await tx.query("INSERT INTO audit_log (action, detail, actor_id, user_id) VALUES ('erase', $1, $2, $3)", [
-    `users=${counts.users} events=${counts.events} counters=${counts.counters} health=${counts.health}`,
+    `users=${counts.users} events=${counts.events} counters=${counts.counters} health=${counts.health} other=${counts.other}`,
     actorId,
     userId,
   ]);

@@ -5,7 +5,7 @@ import { ErrorBox } from "../ui.tsx";
 interface Erased {
   erased: true;
   user_id: string;
-  removed: { users: number; events: number; counters: number; health: number };
+  removed: { users: number; events: number; counters: number; health: number; other: number };
 }
 
 /** The admin's "Erase user" button and its confirm dialog (GDPR erasure; it cannot be undone). */
