@@ -40,6 +40,8 @@ export class LoadGenerator {
   readonly statusCounts = new Map<number | string, number>();
   /** The longest any single request waited for an answer, refused connections included. */
   maxWaitMs = 0;
+  /** 429 and 503 answers that did not say when to come back. */
+  retryAfterMissing = 0;
   private retry: Event[][] = [];
   private running = false;
   private workers: Promise<void>[] = [];
@@ -121,6 +123,7 @@ export class LoadGenerator {
       });
       status = res.status;
       retryAfter = Number(res.headers.get("retry-after") ?? 0);
+      if ((status === 429 || status === 503) && !res.headers.get("retry-after")) this.retryAfterMissing++;
       const body = (await res.json()) as { results?: { status: string }[] };
       if (res.ok) {
         body.results?.forEach((r, i) => {

@@ -55,7 +55,7 @@ export async function startServerProcess(
     gone = true;
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
   for (;;) {
     if (gone) throw new Error(`server exited while starting:\n${chunks.join("").slice(-3000)}`);
     if (Date.now() > deadline) {

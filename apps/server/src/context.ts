@@ -1,5 +1,6 @@
 import type { Store } from "@usertrail/store";
 import type { IngestKeys } from "./auth/keys.ts";
+import type { IngestLimits } from "./routes/ingest-limits.ts";
 
 /** What every route needs, handed in once instead of read from globals. */
 export interface AppContext {
@@ -7,6 +8,8 @@ export interface AppContext {
   keys: IngestKeys;
   sessionTtlMs: number;
   loginRateLimit: number;
+  /** Rate limits of the public ingest routes. */
+  ingestLimits: IngestLimits;
   /** Base URL of the panel, for links in mail. */
   publicUrl: string;
 }

@@ -10,6 +10,7 @@ import { servePanel } from "./panel.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
+import { DEFAULT_INGEST_LIMITS } from "./routes/ingest-limits.ts";
 import { staffRoutes } from "./routes/staff.ts";
 
 export interface ServerOptions {
@@ -23,6 +24,9 @@ export interface ServerOptions {
   publicKey?: string;
   sessionTtlHours?: number;
   loginRateLimit?: number;
+  /** Public ingest requests per minute from one address / for one user id (see routes/ingest-limits.ts). */
+  ingestRateLimitPerIp?: number;
+  ingestRateLimitPerUser?: number;
   publicUrl?: string;
   logger?: FastifyServerOptions["logger"];
 }
@@ -65,6 +69,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     keys,
     sessionTtlMs: (options.sessionTtlHours ?? 12) * 3600 * 1000,
     loginRateLimit: options.loginRateLimit ?? 20,
+    ingestLimits: {
+      ...DEFAULT_INGEST_LIMITS,
+      perIpPerMinute: options.ingestRateLimitPerIp ?? DEFAULT_INGEST_LIMITS.perIpPerMinute,
+      perUserPerMinute: options.ingestRateLimitPerUser ?? DEFAULT_INGEST_LIMITS.perUserPerMinute,
+    },
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
   };
   app.decorate("usertrail", ctx);

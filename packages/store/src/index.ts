@@ -19,6 +19,7 @@ export { openPostgres } from "./postgres.ts";
 export * from "./settings.ts";
 export * from "./staff-scope.ts";
 export * from "./stats-read.ts";
+export { isDatabaseUnavailable, WriterBusyError } from "./unavailable.ts";
 export * from "./users-read.ts";
 
 export interface StoreOptions {

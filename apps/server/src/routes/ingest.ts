@@ -14,6 +14,7 @@ import { ingestCaller } from "../auth/ingest-auth.ts";
 import type { AppContext } from "../context.ts";
 import { badRequest, HttpError } from "../errors.ts";
 import { allowAnyOrigin } from "./cors.ts";
+import { publicIngestLimits } from "./ingest-limits.ts";
 import { parseBody } from "./parse.ts";
 
 const INGEST_BODY_LIMIT = 8 * 1024 * 1024;
@@ -51,7 +52,11 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.post("/api/events", { bodyLimit: INGEST_BODY_LIMIT }, async (request, reply) => {
+  // One set of limiters for all public routes, so a sender cannot multiply its allowance across them.
+  const limited = publicIngestLimits(app, ctx, ctx.ingestLimits);
+  const publicRoute = (bodyLimit: number) => ({ bodyLimit, preHandler: limited });
+
+  app.post("/api/events", publicRoute(INGEST_BODY_LIMIT), async (request, reply) => {
     ingestCaller(ctx, request, true);
     const body = request.body as { events?: unknown } | null;
     if (!body || typeof body !== "object" || !Array.isArray(body.events)) {
@@ -81,7 +86,7 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.code(rejected > 0 ? 207 : 200).send(answer);
   });
 
-  app.post("/api/tripwire/debug/client-error", { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+  app.post("/api/tripwire/debug/client-error", publicRoute(1024 * 1024), async (request, reply) => {
     ingestCaller(ctx, request, true);
     const parsed = parseBody(clientErrorSchema, request.body);
     const context = cleanJson(parsed.context ?? null, LIMITS.metadataDepth);
