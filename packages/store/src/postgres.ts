@@ -46,6 +46,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     exec: root.exec,
     async transaction(fn) {
       const client = await pool.connect();
+      // While a client is checked out the pool stops listening for its errors. A connection error
+      // between two queries (the server shutting down) would then be an uncaught exception that ends
+      // the process; noted here, it fails the next query instead.
+      const ignore = () => {};
+      client.on("error", ignore);
       let result: Awaited<ReturnType<typeof fn>>;
       try {
         await client.query("BEGIN");
@@ -54,6 +59,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       } catch (error) {
         // A connection that lost its server (or timed out) is thrown away, not given back to the pool,
         // and gets no ROLLBACK: that would only wait for the same dead peer again.
+        client.off("error", ignore);
         if (isDatabaseUnavailable(error)) {
           client.release(error as Error);
           throw error;
@@ -62,6 +68,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         client.release();
         throw error;
       }
+      client.off("error", ignore);
       client.release();
       return result;
     },
