@@ -26,7 +26,10 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
           timeWindow: "1 minute",
           // Per address and account: guessing one password is slowed without locking out a whole office.
           keyGenerator: (req) =>
-            `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase()}`,
+            // Trimmed and lower-cased as the lookup does, or " victim@x" would be a fresh allowance.
+            `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? "")
+              .trim()
+              .toLowerCase()}`,
           errorResponseBuilder: (_req, context) =>
             new HttpError(
               429,
