@@ -6,6 +6,7 @@ import { resolveKeys } from "./auth/keys.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import type { AppContext } from "./context.ts";
 import { frameworkErrors, installErrorHandler } from "./error-handler.ts";
+import { HttpError } from "./errors.ts";
 import { servePanel } from "./panel.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
@@ -81,6 +82,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await ensureAdmin(store, options.adminEmail, options.adminPassword);
   }
   installErrorHandler(app);
+  refuseRepeatedQueryParameters(app);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false, hook: "preHandler" });
   app.get("/api/health", async () => {
@@ -94,6 +96,24 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await servePanel(app);
   if (!options.store) app.addHook("onClose", async () => store.close());
   return app;
+}
+
+/**
+ * `?q=a&q=b` arrives as an array where every route expects text (and crashed on .trim/.split with a
+ * 500); no route takes a repeated parameter, so say so with a 400 before any route runs.
+ */
+function refuseRepeatedQueryParameters(app: FastifyInstance) {
+  app.addHook("onRequest", async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (Array.isArray(value)) {
+        throw new HttpError(
+          400,
+          `The query parameter '${name.slice(0, 40)}' is given more than once; give it once.`,
+        );
+      }
+    }
+  });
 }
 
 /** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD if that account does not exist yet. */
