@@ -6,6 +6,7 @@
  *   node --import tsx bench/soak.ts [minutes=10] [pglite|postgres]
  */
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { freshDatabase } from "../packages/store/test/databases.ts";
 import { LoadGenerator, percentile, sleep } from "./lib/load.ts";
 import { startServerProcess } from "./lib/server-process.ts";
@@ -51,23 +52,25 @@ try {
     userPrefix: "soak",
     users: 500,
   });
-  const memory: { at: number; rss: number }[] = [];
+  const memory: { at: number; rss: number; load: number }[] = [];
   const t0 = performance.now();
   soak.start();
   while (performance.now() - t0 < minutes * 60_000) {
     await sleep(5000);
-    memory.push({ at: performance.now() - t0, rss: rssMb(pid) });
+    memory.push({ at: performance.now() - t0, rss: rssMb(pid), load: loadavg()[0] as number });
   }
   await soak.stop(true);
+  // The machine's load average is shown because the test machine is shared: latency follows it.
   console.log(
-    "| minute | requests | events/s | p50 ms | p95 ms | p99 ms | non-2xx | RSS MB (end of minute) |",
+    "| minute | requests | events/s | p50 ms | p95 ms | p99 ms | non-2xx | RSS MB (end of minute) | machine load |",
   );
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   const rows: { p95: number; rss: number }[] = [];
   for (let m = 0; m < minutes; m++) {
     const inMinute = soak.samples.filter((s) => s.at >= m * 60_000 && s.at < (m + 1) * 60_000);
     const ok = inMinute.filter((s) => s.status >= 200 && s.status < 300).map((s) => s.latencyMs);
     const rss = memory.filter((x) => x.at < (m + 1) * 60_000).at(-1)?.rss ?? 0;
+    const load = memory.filter((x) => x.at < (m + 1) * 60_000).at(-1)?.load ?? 0;
     const row = {
       p50: percentile(ok, 50),
       p95: percentile(ok, 95),
@@ -76,7 +79,7 @@ try {
     };
     rows.push(row);
     console.log(
-      `| ${m + 1} | ${inMinute.length} | ${((ok.length * BATCH) / 60).toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} | ${inMinute.length - ok.length} | ${rss.toFixed(0)} |`,
+      `| ${m + 1} | ${inMinute.length} | ${((ok.length * BATCH) / 60).toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.p99.toFixed(1)} | ${inMinute.length - ok.length} | ${rss.toFixed(0)} | ${load.toFixed(1)} |`,
     );
   }
   const first = rows[0] as { p95: number; rss: number };
