@@ -267,6 +267,23 @@ describe.each(DATABASE_KINDS)("HTTP API on %s", (kind) => {
     expect(wrongKey.statusCode).toBe(401);
   });
 
+  it("answers a browser's CORS preflight on the public ingest routes", async () => {
+    for (const url of ["/api/events", "/api/tripwire/debug/client-error"]) {
+      const res = await s.app.inject({
+        method: "OPTIONS",
+        url,
+        headers: {
+          origin: "https://school.example",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type, x-usertrail-key",
+        },
+      });
+      expect(res.statusCode, url).toBe(204);
+      expect(res.headers["access-control-allow-origin"]).toBe("*");
+      expect(res.headers["access-control-allow-headers"]).toContain("x-usertrail-key");
+    }
+  });
+
   it("PUT /api/users/:id upserts a user and logs USER_CREATED only the first time", async () => {
     const put = (payload: object) =>
       s.app.inject({

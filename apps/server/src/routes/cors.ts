@@ -4,7 +4,13 @@ import type { FastifyInstance } from "fastify";
  * Public ingest routes are called from students' browsers on the host app's origin. They carry a
  * public key, never a cookie, so any origin may call them.
  */
-export function allowAnyOrigin(app: FastifyInstance, allowHeaders = "content-type, x-usertrail-key") {
+export function allowAnyOrigin(
+  app: FastifyInstance,
+  paths: string[],
+  allowHeaders = "content-type, x-usertrail-key, authorization",
+) {
+  // A preflight needs a route to reach this scope's hook; the hook answers it before the handler.
+  for (const path of paths) app.options(path, async () => undefined);
   app.addHook("onRequest", async (request, reply) => {
     reply.header("access-control-allow-origin", "*");
     if (request.method === "OPTIONS") {

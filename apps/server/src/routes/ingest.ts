@@ -50,7 +50,7 @@ const clientErrorSchema = z.object(
 
 /** The ingest routes: event batches, browser errors and user upserts. */
 export async function ingestRoutes(app: FastifyInstance, ctx: AppContext) {
-  allowAnyOrigin(app);
+  allowAnyOrigin(app, ["/api/events", "/api/tripwire/debug/client-error", "/api/users/:id"]);
   // sendBeacon cannot set a JSON content type, so browsers' text/plain bodies are read as JSON too.
   app.addContentTypeParser(
     "text/plain",

@@ -1,0 +1,2 @@
+export * from "./clean.ts";
+export * from "./queue.ts";
