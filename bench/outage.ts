@@ -34,7 +34,9 @@ try {
       result.sent === result.storedOnce &&
       result.retryAfterOn503 &&
       result.healthDuringOutage.status === 503 &&
-      result.recoverySeconds >= 0;
+      result.recoverySeconds >= 0 &&
+      result.sdk.delivered &&
+      result.sdk.logged === result.sdk.stored;
     if (!ok) console.log(server.output().slice(-4000));
   } finally {
     await server.stop();

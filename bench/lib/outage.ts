@@ -1,3 +1,5 @@
+import { createClient } from "@usertrail/node";
+import { openPostgres } from "@usertrail/store";
 import { LoadGenerator, sleep } from "./load.ts";
 import type { ThrowawayCluster } from "./pg-cluster.ts";
 import { checkDatabase } from "./verify.ts";
@@ -16,6 +18,8 @@ export interface OutageResult {
   maxWaitMs: number;
   /** Seconds from the database being back to the first acknowledged batch. */
   recoverySeconds: number;
+  /** The Node SDK (@usertrail/node) logging beside the load: events logged, stored, and dropped. */
+  sdk: { logged: number; stored: number; dropped: Record<string, number>; delivered: boolean };
   /** How long /api/health took to answer 503 while the database was down. */
   healthDuringOutage: { status: number; retryAfter: string | null; ms: number };
 }
@@ -56,6 +60,18 @@ export async function runOutage(options: {
       ms: Math.round(performance.now() - t0),
     };
   };
+  // The real Node SDK beside the load generator: it queues while the database is away and its
+  // retries must deliver everything once the server answers again.
+  const sdk = createClient({ endpoint: options.serverUrl, ingestKey: options.ingestKey, flushInterval: 200 });
+  let logged = 0;
+  const sdkTimer = setInterval(() => {
+    sdk.logUserActivity({
+      userId: `${prefix}-sdk-${logged % 5}`,
+      eventType: "SDK_EVENT",
+      message: `sdk ${logged}`,
+    });
+    logged++;
+  }, 25);
   load.start();
   await sleep(options.steadyMs);
   const before = new Map(load.statusCounts);
@@ -80,13 +96,22 @@ export async function runOutage(options: {
     await sleep(50);
   }
   await sleep(options.steadyMs);
+  clearInterval(sdkTimer);
   await load.stop(true);
+  const delivered = await sdk.shutdown(120_000);
   const statuses: Record<string, number> = {};
   for (const [status, n] of load.statusCounts) {
     const delta = n - (before.get(status) ?? 0);
     if (delta > 0) statuses[String(status)] = delta;
   }
   const check = await checkDatabase({ databaseUrl: options.cluster.url }, load.sent, prefix);
+  const db = await openPostgres(options.cluster.url, { max: 1 });
+  const [sdkRows] = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM user_activity_logs WHERE user_id LIKE $1 AND event_type = 'SDK_EVENT'",
+    [`${prefix}-sdk-%`],
+  );
+  await db.close();
+  log(`SDK: logged ${logged}, stored ${sdkRows?.n}, dropped ${JSON.stringify(sdk.stats().dropped)}`);
   log(
     `sent ${load.sent.size}, stored once ${check.once}, missing ${check.missing.length}, max wait ${Math.round(load.maxWaitMs)} ms`,
   );
@@ -101,5 +126,6 @@ export async function runOutage(options: {
     maxWaitMs: Math.round(load.maxWaitMs),
     recoverySeconds: Math.round(recoverySeconds * 10) / 10,
     healthDuringOutage,
+    sdk: { logged, stored: sdkRows?.n ?? 0, dropped: sdk.stats().dropped, delivered },
   };
 }

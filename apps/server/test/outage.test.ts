@@ -37,6 +37,7 @@ describe("PostgreSQL outage under load", () => {
     expect(result.missing).toBe(0);
     expect(result.duplicated).toBe(0);
     expect(result.storedOnce).toBe(result.sent);
+    expect(result.sdk).toMatchObject({ delivered: true, dropped: {}, stored: result.sdk.logged });
     const health = await fetch(`${url}/api/health`);
     expect(health.status).toBe(200);
   });
