@@ -137,13 +137,15 @@ describe("flood on the public ingest routes", () => {
             url: "/api/events",
             remoteAddress: "10.7.7.7",
             headers: { authorization: `Bearer ${INGEST_KEY}` },
-            payload: { events: [{ user_id: "backend-user", event_type: "LOGIN", message: "m" }] },
+            // One user's id (what the per-user limit counts) in an event the judge refuses before any
+            // database work: quick, and the answer is 400, never 429.
+            payload: { events: [{ user_id: "backend-user" }] },
           }),
         ),
       );
       for (const a of answers) codes.add(a.statusCode);
     }
-    expect([...codes]).toEqual([200]);
+    expect([...codes]).toEqual([400]);
   });
 
   it("answers 413 for a batch or body over the size limit, on both content types and both routes", async () => {
