@@ -60,6 +60,9 @@ export default async function globalSetup() {
     PUBLIC_KEY: `public-${randomBytes(8).toString("hex")}`,
     // Many tests log in within a minute from one address; the limit itself is the server's to test.
     LOGIN_RATE_LIMIT: "10000",
+    // Specs ingest events dated months back; the worker's retention sweep (at start, then daily)
+    // must not race them away.
+    RETENTION_DAYS: "36500",
     LOG_LEVEL: "warn",
   };
   delete env.DATABASE_URL;

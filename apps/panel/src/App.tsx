@@ -9,6 +9,7 @@ import { Empty, Spinner } from "./ui.tsx";
 const OverviewTab = lazy(() => import("./overview/OverviewTab.tsx"));
 const UsersTab = lazy(() => import("./users/UsersTab.tsx"));
 const StaffTab = lazy(() => import("./staff/StaffTab.tsx"));
+const AuditTab = lazy(() => import("./audit/AuditTab.tsx"));
 
 type Session = { state: "checking" } | { state: "out"; notice?: string } | { state: "in"; me: Me };
 
@@ -52,6 +53,7 @@ const TABS = [
   { to: "/overview", label: "Overview", prefix: "/overview" },
   { to: "/users", label: "Users", prefix: "/users" },
   { to: "/staff", label: "Staff", prefix: "/staff", adminOnly: true },
+  { to: "/audit", label: "Audit", prefix: "/audit", adminOnly: true },
 ] as const;
 
 function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
@@ -113,9 +115,15 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
 function Routes({ me, path }: { me: Me; path: string }) {
   if (path === "/" || path === "/login" || path === "/index.html") return <Redirect to="/overview" />;
   if (path === "/overview") return <OverviewTab />;
-  if (path === "/users") return <UsersTab userId={null} />;
+  if (path === "/users") return <UsersTab userId={null} isAdmin={me.role === "admin"} />;
   const user = match("/users/:userId", path);
-  if (user?.userId) return <UsersTab userId={user.userId} />;
+  if (user?.userId) return <UsersTab userId={user.userId} isAdmin={me.role === "admin"} />;
+  if (path === "/audit") {
+    if (me.role !== "admin") {
+      return <Empty title="The audit is for admins">Ask an admin who looked at a student’s data.</Empty>;
+    }
+    return <AuditTab />;
+  }
   if (path === "/staff") {
     if (me.role !== "admin") {
       return (

@@ -11,8 +11,27 @@ const envSchema = z.object({
   INGEST_KEY: z.string().min(16, "INGEST_KEY must be at least 16 characters").optional(),
   PUBLIC_KEY: z.string().min(8, "PUBLIC_KEY must be at least 8 characters").optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  SMTP_URL: z.string().optional(),
-  ALERT_EMAILS: z.string().optional(),
+  /** Rows per retention transaction: smaller means shorter waits for ingest, a longer sweep. */
+  RETENTION_BATCH: z.coerce.number().int().min(100).max(100_000).default(5000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465")
+    .optional(),
+  ALERT_EMAILS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email("ALERT_EMAILS must be email addresses separated by commas")))
+    .optional(),
+  /** Alerts: at most one mail per (user, message) per this many minutes; fractions are allowed. */
+  ALERT_WINDOW_MINUTES: z.coerce.number().positive().max(10_080).default(60),
+  MAIL_FROM: z.string().default("usertrail <usertrail@localhost>"),
+  /** "off" when the worker runs as its own process (`npm run worker`, PostgreSQL only). */
+  WORKER: z.enum(["on", "off"], "WORKER must be on or off").default("on"),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   /** Public-key ingest requests per minute from one IP address, and for one user id. */

@@ -1,5 +1,6 @@
 import { loadEnv } from "./config.ts";
 import { buildServer } from "./server.ts";
+import { workerConfigFromEnv } from "./worker/env.ts";
 
 /** `npm start`: configuration from the environment, then serve until SIGTERM or SIGINT. */
 const env = loadEnv();
@@ -16,6 +17,8 @@ const app = await buildServer({
   ingestRateLimitPerUser: env.INGEST_RATE_LIMIT_USER,
   publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
   logger: { level: env.LOG_LEVEL },
+  worker: env.WORKER === "on",
+  workerConfig: workerConfigFromEnv(env),
 });
 
 const { keys } = app.usertrail;
@@ -36,6 +39,12 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       () => process.exit(1),
     );
   });
+}
+
+if (env.WORKER === "off" && !env.DATABASE_URL) {
+  app.log.warn(
+    "WORKER=off with the embedded database: no other process can open it, so queued jobs (user creation, alerts, retention) will not run. Unset WORKER, or use DATABASE_URL and `npm run worker`.",
+  );
 }
 
 await app.listen({ host: env.HOST, port: env.PORT });

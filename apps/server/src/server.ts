@@ -2,17 +2,25 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyRateLimit from "@fastify/rate-limit";
 import { createAccount, findAccountForLogin, openStore, type Store } from "@usertrail/store";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { installAccessLog } from "./audit/access-log.ts";
 import { resolveKeys } from "./auth/keys.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import type { AppContext } from "./context.ts";
 import { frameworkErrors, installErrorHandler } from "./error-handler.ts";
 import { HttpError } from "./errors.ts";
 import { servePanel } from "./panel.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
+import { exportRoutes } from "./routes/export.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { DEFAULT_INGEST_LIMITS } from "./routes/ingest-limits.ts";
+import { liveRoutes } from "./routes/live.ts";
+import { type SentryRouteOptions, sentryRoutes } from "./routes/sentry.ts";
 import { staffRoutes } from "./routes/staff.ts";
+import { userCreateRoutes } from "./routes/users-create.ts";
+import { installAlertHook } from "./worker/alert-jobs.ts";
+import { Worker, type WorkerConfig } from "./worker/worker.ts";
 
 export interface ServerOptions {
   dataDir?: string;
@@ -30,6 +38,12 @@ export interface ServerOptions {
   ingestRateLimitPerUser?: number;
   publicUrl?: string;
   logger?: FastifyServerOptions["logger"];
+  /** Per-IP token bucket of the Sentry endpoints (default: burst 200, then 50 a second). */
+  sentryRateLimit?: SentryRouteOptions["rateLimit"];
+  /** Run the background worker in this process (default). False when it runs as its own process. */
+  worker?: boolean;
+  /** Mail, alert and retention settings for the worker and the alert hook (SMTP_URL, ALERT_EMAILS…). */
+  workerConfig?: Partial<WorkerConfig>;
 }
 
 declare module "fastify" {
@@ -39,7 +53,7 @@ declare module "fastify" {
 }
 
 /** Hides keys passed in the query string (sendBeacon's `key=`, Sentry's `sentry_key=`) from logs. */
-const redactUrl = (url: string) => url.replace(/([?&](?:key|sentry_key)=)[^&]*/g, "$1[redacted]");
+const redactUrl = (url: string) => url.replace(/([?&](?:key|sentry_key|token)=)[^&]*/g, "$1[redacted]");
 
 /** Builds the whole server: store, keys, first admin, routes and the panel. Call `listen` on it. */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -89,11 +103,20 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await store.db.query("SELECT 1");
     return { ok: true, database: store.db.kind };
   });
+  const accessLog = installAccessLog(app, ctx);
   await app.register(async (scope) => authRoutes(scope, ctx));
   await app.register(async (scope) => ingestRoutes(scope, ctx));
   await app.register(async (scope) => debugRoutes(scope, ctx));
   await app.register(async (scope) => staffRoutes(scope, ctx));
+  await app.register(async (scope) => sentryRoutes(scope, ctx, { rateLimit: options.sentryRateLimit }));
+  await app.register(async (scope) => userCreateRoutes(scope, ctx));
+  await app.register(async (scope) =>
+    liveRoutes(scope, ctx, { databaseUrl: options.databaseUrl, accessLog }),
+  );
+  await app.register(async (scope) => exportRoutes(scope, ctx));
+  await app.register(async (scope) => auditRoutes(scope, ctx, accessLog));
   await servePanel(app);
+  await startBackground(app, store, ctx, options);
   if (!options.store) app.addHook("onClose", async () => store.close());
   return app;
 }
@@ -124,5 +147,26 @@ async function ensureAdmin(store: Store, email: string, password: string) {
     name: "Admin",
     role: "admin",
     passwordHash: await hashPassword(password),
+  });
+}
+
+/**
+ * Critical events are queued for alerting wherever ingest runs; the worker that mails them runs
+ * here unless `worker: false` (WORKER=off), when `npm run worker` does it against the same PostgreSQL.
+ */
+async function startBackground(app: FastifyInstance, store: Store, ctx: AppContext, options: ServerOptions) {
+  const config = { ...options.workerConfig, publicUrl: ctx.publicUrl };
+  const alerts =
+    config.smtpUrl && config.alertEmails?.length
+      ? installAlertHook(store, app.log, () => ctx.worker?.wake())
+      : null;
+  if (options.worker !== false) {
+    ctx.worker = new Worker(store, config, app.log);
+    await ctx.worker.start();
+  }
+  // Before the store closes: queued alerts are written and running jobs finish or are left to a later run.
+  app.addHook("preClose", async () => {
+    await alerts?.drain();
+    await ctx.worker?.stop();
   });
 }

@@ -1,25 +1,35 @@
 import type { AcceptedEvent, UserBlock } from "@usertrail/core";
 import type { Database } from "./db.ts";
-import { insertEvents, type UserSource, userCreatedEvents } from "./events-write.ts";
+import type { UserSource } from "./events-write.ts";
 import { IngestWriter, type StoreStatus } from "./ingest-writer.ts";
 import { migrate } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
-import { upsertUsers } from "./users-write.ts";
+import { upsertUserIn } from "./user-create.ts";
 
 export * from "./accounts.ts";
+export * from "./alerts.ts";
+export * from "./audit.ts";
 export type { Database, Queryable, Row } from "./db.ts";
+export * from "./erasure.ts";
+export { insertEvents, type UserSource } from "./events-write.ts";
 export * from "./health-write.ts";
-export { IngestWriter, type StoreStatus } from "./ingest-writer.ts";
+export { type CommitListener, IngestWriter, type StoreStatus } from "./ingest-writer.ts";
+export * from "./jobs.ts";
+export * from "./live-read.ts";
+export * from "./logs-export.ts";
 export * from "./logs-read.ts";
 export { migrate } from "./migrate.ts";
 export * from "./overview-read.ts";
+export { type Listener, type ListenOptions, listenPostgres } from "./pg-listen.ts";
 export { openPglite } from "./pglite.ts";
 export { openPostgres } from "./postgres.ts";
+export * from "./retention.ts";
 export * from "./settings.ts";
 export * from "./staff-scope.ts";
 export * from "./stats-read.ts";
 export { isDatabaseUnavailable, WriterBusyError } from "./unavailable.ts";
+export * from "./user-create.ts";
 export * from "./users-read.ts";
 
 export interface StoreOptions {
@@ -50,14 +60,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db,
     writer,
     ingest: (events) => writer.write(events),
-    async upsertUser(id, block, source) {
-      return db.transaction(async (tx) => {
-        const touch = { id, block, seenAt: new Date() };
-        const created = await upsertUsers(tx, [touch]);
-        await insertEvents(tx, userCreatedEvents(created, [touch], source));
-        return created.has(id);
-      });
-    },
+    upsertUser: (id, block, source) => db.transaction((tx) => upsertUserIn(tx, id, block, source)),
     async close() {
       await writer.idle();
       await db.close();

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { type AcceptedEvent, judgeEvent } from "@usertrail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -35,7 +36,13 @@ describe.each(DATABASE_KINDS)("store on %s", (kind) => {
     const versions = await store.db.query<{ version: string }>(
       "SELECT version FROM schema_migrations ORDER BY 1",
     );
-    expect(versions.map((v) => v.version)).toEqual(["001_schema", "002_row_level_security"]);
+    // Every file in migrations/ is applied exactly once (each feature adds its own numbered file).
+    const files = readdirSync(new URL("../migrations/", import.meta.url))
+      .filter((f) => f.endsWith(".sql"))
+      .map((f) => f.replace(/\.sql$/, ""))
+      .sort();
+    expect(files.slice(0, 2)).toEqual(["001_schema", "002_row_level_security"]);
+    expect(versions.map((v) => v.version)).toEqual(files);
   });
 
   it("stores a retried event once and logs USER_CREATED exactly once per new user", async () => {

@@ -1,8 +1,9 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api, errorText, type Overview, query } from "../api.ts";
 import { formatDateTime, formatNumber, useLocale } from "../locale.ts";
 import { linkProps, navigate, useLocation } from "../router.ts";
 import { Card, Empty, ErrorBox, Spinner } from "../ui.tsx";
+import { useLiveLog } from "../users/live.ts";
 import { ActivityChart } from "./ActivityChart.tsx";
 
 const RANGES = [
@@ -32,7 +33,33 @@ export default function OverviewTab() {
     return () => ctl.abort();
   }, [range, refresh]);
 
-  const data = load.state === "done" ? load.data : null;
+  // New events tick the totals live until the next fetch brings the server's own numbers.
+  const lastId = useRef(0);
+  const [tick, setTick] = useState({ events: 0, errors: 0 });
+  useLiveLog(
+    null,
+    load.state === "done",
+    lastId,
+    (entries) =>
+      setTick((t) => ({
+        events: t.events + entries.length,
+        errors: t.errors + entries.filter((e) => e.severity === "error" || e.severity === "critical").length,
+      })),
+    () => setRefresh((n) => n + 1),
+  );
+  useEffect(() => {
+    if (load.state === "done") setTick({ events: 0, errors: 0 });
+  }, [load]);
+
+  const loaded = load.state === "done" ? load.data : null;
+  const data = loaded && {
+    ...loaded,
+    totals: {
+      ...loaded.totals,
+      events: loaded.totals.events + tick.events,
+      errors: loaded.totals.errors + tick.errors,
+    },
+  };
   return (
     <div className="overview">
       <div className="toolbar">

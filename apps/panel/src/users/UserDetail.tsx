@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   ApiError,
   api,
@@ -12,6 +12,7 @@ import {
 import { formatDate, formatNumber, useLocale } from "../locale.ts";
 import { navigate, useLocation } from "../router.ts";
 import { Card, Empty, ErrorBox, Spinner } from "../ui.tsx";
+import { EraseUser } from "./EraseUser.tsx";
 import { FilterBar } from "./FilterBar.tsx";
 import {
   filterProblem,
@@ -22,6 +23,7 @@ import {
   readFilters,
 } from "./filters.ts";
 import { LogList } from "./LogList.tsx";
+import { entryMatches, type LiveStatus, mergeNewest, useLiveLog } from "./live.ts";
 
 const PAGE = 100;
 
@@ -58,8 +60,18 @@ interface LogState {
   error?: string;
 }
 
-/** One student's page: who they are, four numbers, and their log with filters. */
-export function UserDetail({ userId }: { userId: string }) {
+const LIVE_LABEL: Record<LiveStatus, string> = {
+  off: "",
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+};
+
+type Delta = { total: number; errors: number; critical: number };
+const NO_DELTA: Delta = { total: 0, errors: 0, critical: 0 };
+
+/** One student's page: who they are, four numbers, and their log with filters, updated live. */
+export function UserDetail({ userId, isAdmin = false }: { userId: string; isAdmin?: boolean }) {
   const { params } = useLocation();
   const locale = useLocale();
   // Keyed on the filters' text so that an unrelated URL change does not refetch the log.
@@ -72,6 +84,32 @@ export function UserDetail({ userId }: { userId: string }) {
   const stats = useFetch<UserStats>(`/api/tripwire/debug/user-stats/${idPath}`, refresh);
   const problem = filterProblem(filters);
   const [log, setLog] = useState<LogState>({ logs: [], next: null, state: "loading" });
+  const [erased, setErased] = useState<{ events: number } | null>(null);
+  // Live updates start once the first page is in (its newest id is where they continue from).
+  const [liveOn, setLiveOn] = useState(false);
+  const lastId = useRef(0);
+  const [delta, setDelta] = useState<Delta>(NO_DELTA);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
+  const live = useLiveLog(
+    userId,
+    liveOn && !erased,
+    lastId,
+    (entries) => {
+      setDelta((d) => ({
+        total: d.total + entries.length,
+        errors: d.errors + entries.filter((e) => e.severity === "error" || e.severity === "critical").length,
+        critical: d.critical + entries.filter((e) => e.severity === "critical").length,
+      }));
+      const shown = entries.filter((e) => entryMatches(e, filtersRef.current));
+      if (shown.length) setLog((l) => ({ ...l, logs: mergeNewest(l.logs, shown) }));
+    },
+    () => setRefresh((n) => n + 1),
+  );
+  // Fresh numbers from the server replace the live tally.
+  useEffect(() => {
+    if (stats.state === "done") setDelta(NO_DELTA);
+  }, [stats.state]);
 
   const logUrl = useCallback(
     (cursor?: string) =>
@@ -85,7 +123,11 @@ export function UserDetail({ userId }: { userId: string }) {
     const ctl = new AbortController();
     setLog({ logs: [], next: null, state: "loading" });
     api<LogPage>(logUrl(), { signal: ctl.signal })
-      .then((page) => setLog({ logs: page.logs, next: page.next_cursor, state: "done" }))
+      .then((page) => {
+        for (const e of page.logs) lastId.current = Math.max(lastId.current, Number(e.id));
+        setLog({ logs: page.logs, next: page.next_cursor, state: "done" });
+        setLiveOn(true);
+      })
       .catch((err) => {
         if (!ctl.signal.aborted) setLog({ logs: [], next: null, state: "error", error: errorText(err) });
       });
@@ -107,6 +149,20 @@ export function UserDetail({ userId }: { userId: string }) {
     navigate(`/users/${idPath}${filtersToSearch(next, { q })}`);
   }
 
+  const exportUrl = (format: string) =>
+    `/api/tripwire/debug/user-logs/${idPath}/export${query({ format, ...filtersToApi(filters) })}`;
+
+  if (erased) {
+    return (
+      <Card>
+        <Empty title="The student was erased">
+          Their account and {formatNumber(erased.events, locale)} events are gone; the audit records that you
+          erased this user id.
+        </Empty>
+      </Card>
+    );
+  }
+
   if (user.state === "error" && user.status === 404) {
     return (
       <Card>
@@ -121,11 +177,24 @@ export function UserDetail({ userId }: { userId: string }) {
   return (
     <div className="detail">
       <Card
-        className="user-card"
+        className={isAdmin ? "user-card user-card-wide" : "user-card"}
         actions={
-          <button type="button" className="btn btn-ghost btn-small" onClick={() => setRefresh((n) => n + 1)}>
-            Refresh
-          </button>
+          <div className="card-actions">
+            <button
+              type="button"
+              className="btn btn-ghost btn-small"
+              onClick={() => setRefresh((n) => n + 1)}
+            >
+              Refresh
+            </button>
+            {isAdmin && user.state === "done" && (
+              <EraseUser
+                userId={userId}
+                name={user.data.user.full_name || user.data.user.email || userId}
+                onErased={(r) => setErased({ events: r.removed.events })}
+              />
+            )}
+          </div>
         }
       >
         {user.state === "loading" && <Spinner label="Loading student…" />}
@@ -157,9 +226,32 @@ export function UserDetail({ userId }: { userId: string }) {
         )}
       </Card>
 
-      <StatCards stats={stats} locale={locale} onRetry={() => setRefresh((n) => n + 1)} />
+      <StatCards stats={stats} delta={delta} locale={locale} onRetry={() => setRefresh((n) => n + 1)} />
 
-      <Card title="Activity log">
+      <Card
+        title="Activity log"
+        actions={
+          <div className="card-actions">
+            {live !== "off" && (
+              <span className={`live-badge live-${live}`} role="status" aria-live="polite">
+                {LIVE_LABEL[live]}
+              </span>
+            )}
+            <span className="muted small">Export</span>
+            {(["csv", "ndjson", "json"] as const).map((f) => (
+              <a
+                key={f}
+                className="btn btn-small"
+                href={exportUrl(f)}
+                download
+                aria-label={`Export as ${f.toUpperCase()}`}
+              >
+                {f.toUpperCase()}
+              </a>
+            ))}
+          </div>
+        }
+      >
         <FilterBar filters={filters} onChange={setFilters} seenTypes={log.logs.map((l) => l.event_type)} />
         {problem && <p className="field-error">{problem}</p>}
         {!problem && log.state === "loading" && <Spinner label="Loading activity…" />}
@@ -214,15 +306,27 @@ export function UserDetail({ userId }: { userId: string }) {
 
 function StatCards({
   stats,
+  delta,
   locale,
   onRetry,
 }: {
   stats: Load<UserStats>;
+  delta: Delta;
   locale: string;
   onRetry: () => void;
 }) {
   if (stats.state === "error") return <ErrorBox message={stats.message} onRetry={onRetry} />;
-  const s = stats.state === "done" ? stats.data : null;
+  const base = stats.state === "done" ? stats.data : null;
+  // Live entries tick the numbers until the next fetch brings the server's own.
+  const s = base && {
+    total_events: base.total_events + delta.total,
+    errors: base.errors + delta.errors,
+    critical: base.critical + delta.critical,
+    error_rate:
+      delta.total === 0
+        ? base.error_rate
+        : (100 * (base.errors + delta.errors)) / Math.max(1, base.total_events + delta.total),
+  };
   const cards = [
     { key: "total", label: "Total Events", value: s ? formatNumber(s.total_events, locale) : "…", tone: "" },
     {

@@ -14,7 +14,7 @@ type Results =
   | { state: "done"; users: TrackedUser[] };
 
 /** The Users tab: search by email, phone or name, then one student's stats and log. */
-export default function UsersTab({ userId }: { userId: string | null }) {
+export default function UsersTab({ userId, isAdmin = false }: { userId: string | null; isAdmin?: boolean }) {
   const { params } = useLocation();
   const q = params.get("q") ?? "";
   const [draft, setDraft] = useState(q);
@@ -99,7 +99,7 @@ export default function UsersTab({ userId }: { userId: string | null }) {
       </div>
       <div className="users-main">
         {userId ? (
-          <UserDetail key={userId} userId={userId} />
+          <UserDetail key={userId} userId={userId} isAdmin={isAdmin} />
         ) : (
           <Card>
             <Empty title="No student selected">

@@ -55,7 +55,10 @@ export function parseLogQuery(query: LogQuery, maxLimit = 1000): LogFilter {
     }
   }
   const startDate = date(query.startDate, "startDate");
-  const endDate = date(query.endDate, "endDate");
+  let endDate = date(query.endDate, "endDate");
+  // A date picker's "to 2025-12-21" means through the end of that day, not its first instant.
+  if (endDate && /^\d{4}-\d{2}-\d{2}$/.test(query.endDate ?? ""))
+    endDate = new Date(endDate.getTime() + 86_399_999);
   if (startDate && endDate && startDate > endDate) throw badRequest("startDate is after endDate.");
   if (query.q !== undefined && query.q.length > 200) throw badRequest("q is longer than 200 characters.");
   if (
