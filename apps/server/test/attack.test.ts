@@ -21,6 +21,10 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "POST /api/events": "ingest: INGEST_KEY or PUBLIC_KEY (checked below)",
   "POST /api/tripwire/debug/client-error": "ingest: INGEST_KEY or PUBLIC_KEY (checked below)",
   "PUT /api/users/:id": "ingest: INGEST_KEY only (checked below)",
+  "POST /api/:projectId/envelope": "Sentry SDK ingest: public key as sentry_key (checked below)",
+  "POST /api/:projectId/envelope/": "same",
+  "POST /api/:projectId/store": "same",
+  "POST /api/:projectId/store/": "same",
 };
 /** The panel's static files (only present when apps/panel/dist is built) hold no data. */
 const isPanelFile = (r: RouteEntry) => !r.path.startsWith("/api/");
@@ -120,7 +124,12 @@ describe("attack: route table, tokens, CSRF, keys, SQL, secrets", () => {
   });
 
   it("the ingest routes refuse callers without the right key, and PUT /api/users takes only INGEST_KEY", async () => {
-    for (const url of ["/api/events", "/api/tripwire/debug/client-error"]) {
+    for (const url of [
+      "/api/events",
+      "/api/tripwire/debug/client-error",
+      "/api/1/envelope/",
+      "/api/1/store/",
+    ]) {
       for (const headers of [{}, { "x-usertrail-key": "wrong" }, { authorization: `Bearer ${admin}` }]) {
         const res = await s.app.inject({
           method: "POST",
