@@ -60,6 +60,9 @@ export default async function globalSetup() {
     PUBLIC_KEY: `public-${randomBytes(8).toString("hex")}`,
     // Many tests log in within a minute from one address; the limit itself is the server's to test.
     LOGIN_RATE_LIMIT: "10000",
+    // All specs' public-key ingest comes from 127.0.0.1; flood limits are tested in flood.test.ts.
+    INGEST_RATE_LIMIT_IP: "1000000",
+    INGEST_RATE_LIMIT_USER: "1000000",
     // Specs ingest events dated months back; the worker's retention sweep (at start, then daily)
     // must not race them away.
     RETENTION_DAYS: "36500",

@@ -34,6 +34,9 @@ const envSchema = z.object({
   WORKER: z.enum(["on", "off"], "WORKER must be on or off").default("on"),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** Public-key ingest requests per minute from one IP address, and for one user id. */
+  INGEST_RATE_LIMIT_IP: z.coerce.number().int().min(1).default(1200),
+  INGEST_RATE_LIMIT_USER: z.coerce.number().int().min(1).default(120),
   PUBLIC_URL: z.string().optional(),
   LOG_LEVEL: z.string().default("info"),
 });

@@ -20,11 +20,4 @@ export const forbidden = (message = "Your account may not do this.") => new Http
 export const notFound = (message: string) => new HttpError(404, message);
 
 /** Errors from the database that mean "it is unreachable right now", which a retry can fix. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (typeof e.code === "string" && /^(08|57P0|53)/.test(e.code)) return true;
-  return /ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Connection terminated|connect ETIMEDOUT/i.test(
-    e.message ?? "",
-  );
-}
+export { isDatabaseUnavailable } from "@usertrail/store";

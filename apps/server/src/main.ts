@@ -13,6 +13,8 @@ const app = await buildServer({
   publicKey: env.PUBLIC_KEY,
   sessionTtlHours: env.SESSION_TTL_HOURS,
   loginRateLimit: env.LOGIN_RATE_LIMIT,
+  ingestRateLimitPerIp: env.INGEST_RATE_LIMIT_IP,
+  ingestRateLimitPerUser: env.INGEST_RATE_LIMIT_USER,
   publicUrl: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`,
   logger: { level: env.LOG_LEVEL },
   worker: env.WORKER === "on",

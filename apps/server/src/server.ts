@@ -7,6 +7,7 @@ import { resolveKeys } from "./auth/keys.ts";
 import { hashPassword } from "./auth/passwords.ts";
 import type { AppContext } from "./context.ts";
 import { frameworkErrors, installErrorHandler } from "./error-handler.ts";
+import { HttpError } from "./errors.ts";
 import { analyticsRoutes } from "./insight/analytics-routes.ts";
 import { startAnomalyScan } from "./insight/anomaly-timer.ts";
 import { issueRoutes } from "./insight/issues-routes.ts";
@@ -16,6 +17,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { debugRoutes } from "./routes/debug.ts";
 import { exportRoutes } from "./routes/export.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
+import { DEFAULT_INGEST_LIMITS } from "./routes/ingest-limits.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { type SentryRouteOptions, sentryRoutes } from "./routes/sentry.ts";
 import { staffRoutes } from "./routes/staff.ts";
@@ -34,6 +36,9 @@ export interface ServerOptions {
   publicKey?: string;
   sessionTtlHours?: number;
   loginRateLimit?: number;
+  /** Public ingest requests per minute from one address / for one user id (see routes/ingest-limits.ts). */
+  ingestRateLimitPerIp?: number;
+  ingestRateLimitPerUser?: number;
   publicUrl?: string;
   logger?: FastifyServerOptions["logger"];
   /** Per-IP token bucket of the Sentry endpoints (default: burst 200, then 50 a second). */
@@ -85,6 +90,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     keys,
     sessionTtlMs: (options.sessionTtlHours ?? 12) * 3600 * 1000,
     loginRateLimit: options.loginRateLimit ?? 20,
+    ingestLimits: {
+      ...DEFAULT_INGEST_LIMITS,
+      perIpPerMinute: options.ingestRateLimitPerIp ?? DEFAULT_INGEST_LIMITS.perIpPerMinute,
+      perUserPerMinute: options.ingestRateLimitPerUser ?? DEFAULT_INGEST_LIMITS.perUserPerMinute,
+    },
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
   };
   app.decorate("usertrail", ctx);
@@ -92,6 +102,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await ensureAdmin(store, options.adminEmail, options.adminPassword);
   }
   installErrorHandler(app);
+  refuseRepeatedQueryParameters(app);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false, hook: "preHandler" });
   app.get("/api/health", async () => {
@@ -124,6 +135,24 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   app.addHook("onClose", async () => stopScan());
   if (!options.store) app.addHook("onClose", async () => store.close());
   return app;
+}
+
+/**
+ * `?q=a&q=b` arrives as an array where every route expects text (and crashed on .trim/.split with a
+ * 500); no route takes a repeated parameter, so say so with a 400 before any route runs.
+ */
+function refuseRepeatedQueryParameters(app: FastifyInstance) {
+  app.addHook("onRequest", async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    for (const [name, value] of Object.entries(query ?? {})) {
+      if (Array.isArray(value)) {
+        throw new HttpError(
+          400,
+          `The query parameter '${name.slice(0, 40)}' is given more than once; give it once.`,
+        );
+      }
+    }
+  });
 }
 
 /** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD if that account does not exist yet. */

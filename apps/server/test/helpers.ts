@@ -32,6 +32,9 @@ export async function startTestServer(
     ingestKey: INGEST_KEY,
     publicKey: PUBLIC_KEY,
     loginRateLimit: 1000,
+    // Tests send many public-key requests from one address; the flood test sets its own limits.
+    ingestRateLimitPerIp: 1_000_000,
+    ingestRateLimitPerUser: 1_000_000,
     ...extra,
   });
   const server: TestServer = {

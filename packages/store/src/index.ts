@@ -28,6 +28,7 @@ export * from "./retention.ts";
 export * from "./settings.ts";
 export * from "./staff-scope.ts";
 export * from "./stats-read.ts";
+export { isDatabaseUnavailable, WriterBusyError } from "./unavailable.ts";
 export * from "./user-create.ts";
 export * from "./users-read.ts";
 

@@ -1,6 +1,7 @@
 import type { AcceptedEvent } from "@usertrail/core";
 import type { Database } from "./db.ts";
 import { storeEventGroup } from "./events-write.ts";
+import { isDatabaseUnavailable, WriterBusyError } from "./unavailable.ts";
 
 export type StoreStatus = "stored" | "duplicate";
 
@@ -23,15 +24,26 @@ export class IngestWriter {
   private queue: Pending[] = [];
   private running = false;
   private listeners: CommitListener[] = [];
+  private queuedEvents = 0;
 
+  /**
+   * @param maxQueuedEvents events that may wait for the database at once; past that, write() fails
+   *   at once with WriterBusyError (a 503) instead of holding more and more bodies in memory while
+   *   the database is slow or away.
+   */
   constructor(
     private readonly db: Database,
     private readonly maxGroupEvents = 5000,
+    private readonly maxQueuedEvents = 100_000,
   ) {}
 
   /** Stores events; answers per event whether it was new or a duplicate of a stored one. */
   write(events: AcceptedEvent[]): Promise<StoreStatus[]> {
     if (events.length === 0) return Promise.resolve([]);
+    if (this.queuedEvents + events.length > this.maxQueuedEvents) {
+      return Promise.reject(new WriterBusyError(this.queuedEvents));
+    }
+    this.queuedEvents += events.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       if (!this.running) void this.drain();
@@ -55,8 +67,12 @@ export class IngestWriter {
         try {
           await this.commit(group);
         } catch (error) {
-          if (group.length === 1) group[0]?.reject(error);
+          // An unreachable database fails the whole group at once: retrying its requests one by one
+          // would make each wait for the connection timeout again, holding callers for minutes.
+          if (group.length === 1 || isDatabaseUnavailable(error)) for (const one of group) one.reject(error);
           else for (const one of group) await this.commit([one]).catch((e) => one.reject(e));
+        } finally {
+          for (const one of group) this.queuedEvents -= one.events.length;
         }
       }
     } finally {

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { type Database, parseInt8, type Queryable } from "./db.ts";
+import { isDatabaseUnavailable } from "./unavailable.ts";
 
 pg.types.setTypeParser(pg.types.builtins.INT8, parseInt8);
 
@@ -9,6 +10,11 @@ export interface PostgresOptions {
   /** A request waits at most this long for the database before it is answered 503. */
   connectionTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /**
+   * Client-side limit on waiting for any answer. statement_timeout is enforced by the server, so a
+   * server that is frozen or cut off by the network never sends it; this one fires regardless.
+   */
+  queryTimeoutMs?: number;
 }
 
 /** Connects a pool to a PostgreSQL server at `url`. */
@@ -18,6 +24,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
+    query_timeout: options.queryTimeoutMs ?? (options.statementTimeoutMs ?? 30_000) + 5000,
+    // Notices a dead peer on an idle pooled connection instead of keeping it forever.
+    keepAlive: true,
   });
   // An idle client losing its server (a restart) must not crash the process.
   pool.on("error", () => {});
@@ -37,17 +46,31 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     exec: root.exec,
     async transaction(fn) {
       const client = await pool.connect();
+      // While a client is checked out the pool stops listening for its errors. A connection error
+      // between two queries (the server shutting down) would then be an uncaught exception that ends
+      // the process; noted here, it fails the next query instead.
+      const ignore = () => {};
+      client.on("error", ignore);
+      let result: Awaited<ReturnType<typeof fn>>;
       try {
         await client.query("BEGIN");
-        const result = await fn(wrap(client));
+        result = await fn(wrap(client));
         await client.query("COMMIT");
-        return result;
       } catch (error) {
+        // A connection that lost its server (or timed out) is thrown away, not given back to the pool,
+        // and gets no ROLLBACK: that would only wait for the same dead peer again.
+        client.off("error", ignore);
+        if (isDatabaseUnavailable(error)) {
+          client.release(error as Error);
+          throw error;
+        }
         await client.query("ROLLBACK").catch(() => {});
-        throw error;
-      } finally {
         client.release();
+        throw error;
       }
+      client.off("error", ignore);
+      client.release();
+      return result;
     },
     close: () => pool.end(),
   };

@@ -26,7 +26,10 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
           timeWindow: "1 minute",
           // Per address and account: guessing one password is slowed without locking out a whole office.
           keyGenerator: (req) =>
-            `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? "").toLowerCase()}`,
+            // Trimmed and lower-cased as the lookup does, or " victim@x" would be a fresh allowance.
+            `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? "")
+              .trim()
+              .toLowerCase()}`,
           errorResponseBuilder: (_req, context) =>
             new HttpError(
               429,
@@ -37,7 +40,8 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext) {
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const account = await findAccountForLogin(ctx.store.db, email.trim());
+      // PostgreSQL refuses NUL in text (a 500); no stored address holds one, so drop it and fail normally.
+      const account = await findAccountForLogin(ctx.store.db, email.replaceAll("\u0000", "").trim());
       const ok = await verifyPassword(password, account?.password_hash ?? (await DUMMY_HASH_PROMISE));
       if (!account || !ok) throw unauthorized("Wrong email or password.");
       if (account.disabled) throw forbidden("This account is disabled; ask an admin to enable it.");

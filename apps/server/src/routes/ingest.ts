@@ -14,6 +14,7 @@ import { ingestCaller } from "../auth/ingest-auth.ts";
 import type { AppContext } from "../context.ts";
 import { badRequest, HttpError } from "../errors.ts";
 import { allowAnyOrigin } from "./cors.ts";
+import { publicIngestLimits } from "./ingest-limits.ts";
 import { parseBody } from "./parse.ts";
 
 const INGEST_BODY_LIMIT = 8 * 1024 * 1024;
@@ -23,13 +24,25 @@ const clientErrorSchema = z.object(
     message: z
       .string({ error: "message must be text" })
       .min(1, { error: "message must not be empty" })
-      .max(10_000),
-    stack: z.string({ error: "stack must be text" }).max(50_000).nullish(),
-    url: z.string({ error: "url must be text" }).max(4096).nullish(),
-    userAgent: z.string({ error: "userAgent must be text" }).max(1000).nullish(),
+      .max(10_000, { error: "message is longer than 10000 characters" }),
+    stack: z
+      .string({ error: "stack must be text" })
+      .max(50_000, { error: "stack is longer than 50000 characters" })
+      .nullish(),
+    url: z
+      .string({ error: "url must be text" })
+      .max(4096, { error: "url is longer than 4096 characters" })
+      .nullish(),
+    userAgent: z
+      .string({ error: "userAgent must be text" })
+      .max(1000, { error: "userAgent is longer than 1000 characters" })
+      .nullish(),
     context: z.unknown().optional(),
     user_id: userIdSchema.nullish(),
-    user_email: z.string({ error: "user_email must be text" }).max(LIMITS.emailLength).nullish(),
+    user_email: z
+      .string({ error: "user_email must be text" })
+      .max(LIMITS.emailLength, { error: `user_email is longer than ${LIMITS.emailLength} characters` })
+      .nullish(),
     severity: z.enum(SEVERITIES, { error: `severity must be one of ${SEVERITIES.join(", ")}` }).nullish(),
   },
   { error: "the body must be a JSON object with at least a message" },
@@ -51,7 +64,11 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.post("/api/events", { bodyLimit: INGEST_BODY_LIMIT }, async (request, reply) => {
+  // One set of limiters for all public routes, so a sender cannot multiply its allowance across them.
+  const limited = publicIngestLimits(app, ctx, ctx.ingestLimits);
+  const publicRoute = (bodyLimit: number) => ({ bodyLimit, preHandler: limited });
+
+  app.post("/api/events", publicRoute(INGEST_BODY_LIMIT), async (request, reply) => {
     ingestCaller(ctx, request, true);
     const body = request.body as { events?: unknown } | null;
     if (!body || typeof body !== "object" || !Array.isArray(body.events)) {
@@ -81,7 +98,7 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.code(rejected > 0 ? 207 : 200).send(answer);
   });
 
-  app.post("/api/tripwire/debug/client-error", { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+  app.post("/api/tripwire/debug/client-error", publicRoute(1024 * 1024), async (request, reply) => {
     ingestCaller(ctx, request, true);
     const parsed = parseBody(clientErrorSchema, request.body);
     const context = cleanJson(parsed.context ?? null, LIMITS.metadataDepth);
@@ -120,11 +137,13 @@ export async function ingestRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.put<{ Params: { id: string } }>("/api/users/:id", async (request, reply) => {
     ingestCaller(ctx, request, false);
-    const id = parseBody(userIdSchema, request.params.id);
+    const id = cleanText(parseBody(userIdSchema, request.params.id));
+    // As for events: an id of only NUL bytes (which the database refuses, a 500) or blanks is no id.
+    if (id.trim().length === 0) throw badRequest("user_id must not be empty");
     const block = parseBody(userBlockSchema, request.body ?? {});
     const clean = (v: string | null | undefined) => (v ? cleanText(v).trim() || null : null);
     const created = await ctx.store.upsertUser(
-      cleanText(id),
+      id,
       { email: clean(block.email), phone: clean(block.phone), full_name: clean(block.full_name) },
       { kind: "upsert" },
     );

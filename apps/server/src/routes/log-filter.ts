@@ -33,10 +33,13 @@ function list(value: string | undefined, name: string, allowed?: readonly string
   return items;
 }
 
+/** ISO 8601 dates and date-times only: JavaScript's Date also reads "' OR '1'='1" as 2001-01-01. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
 function date(value: string | undefined, name: string): Date | undefined {
   if (value === undefined || value === "") return undefined;
   const d = new Date(value);
-  if (value.length > 64 || Number.isNaN(d.getTime())) {
+  if (value.length > 64 || !ISO_DATE.test(value) || Number.isNaN(d.getTime())) {
     throw badRequest(`${name} is not a valid date; use ISO 8601 like 2025-12-21 or 2025-12-21T16:00:00Z.`);
   }
   return d;
