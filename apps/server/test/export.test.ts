@@ -143,6 +143,7 @@ describe.each(DATABASE_KINDS)("export of a user's logs on %s", (kind) => {
         "event_id",
         "event_type",
         "id",
+        "issue_id",
         "message",
         "metadata",
         "severity",

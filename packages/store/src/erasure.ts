@@ -43,15 +43,10 @@ export async function eraseUser(
      SELECT count(*)::int AS n FROM d`,
     [userId, email],
   );
-  // Jobs carry the user in different payload shapes (an id, an event, an email): match any value.
+  // The worker's rows are deleted by a function, so staff sessions never read the job queue.
   const other = await tx.query<{ n: number }>(
-    `WITH links AS (DELETE FROM issue_users WHERE user_id = $1 RETURNING 1),
-          alerts AS (DELETE FROM alert_windows WHERE user_id = $1 RETURNING 1),
-          jobs AS (DELETE FROM jobs
-                    WHERE jsonb_path_exists(payload, 'strict $.** ? (@ == $id || @ == $email)',
-                                            jsonb_build_object('id', $1::text, 'email', coalesce($2::text, $1::text)))
-                   RETURNING 1)
-     SELECT (SELECT count(*) FROM links) + (SELECT count(*) FROM alerts) + (SELECT count(*) FROM jobs) AS n`,
+    `WITH links AS (DELETE FROM issue_users WHERE user_id = $1 RETURNING 1)
+     SELECT (SELECT count(*) FROM links) + usertrail_erase_worker_rows($1, $2) AS n`,
     [userId, email],
   );
   const counts: ErasureCounts = {
