@@ -94,6 +94,7 @@ describe.each(DATABASE_KINDS)("live updates over WebSocket on %s", (kind) => {
         "event_id",
         "event_type",
         "id",
+        "issue_id",
         "message",
         "metadata",
         "severity",
