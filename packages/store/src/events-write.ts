@@ -1,5 +1,6 @@
 import type { AcceptedEvent } from "@usertrail/core";
 import type { Queryable } from "./db.ts";
+import { copyEvents } from "./events-copy.ts";
 import { mergeTouches, upsertUsers } from "./users-write.ts";
 
 /** How USER_CREATED describes where a user came from. */
@@ -8,9 +9,14 @@ export type UserSource =
   | { kind: "upsert" }
   | { kind: "staff"; metadata: Record<string, unknown> };
 
-/** Inserts events (skipping event ids already stored) and bumps per-user counters in the same statement. */
+/**
+ * Inserts events (skipping event ids already stored) and bumps per-user counters. Drivers that offer
+ * COPY take the bulk path (events-copy.ts); otherwise one INSERT statement does both.
+ */
 export async function insertEvents(tx: Queryable, events: AcceptedEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
+  const copyIn = tx.copyIn;
+  if (copyIn) return copyEvents(tx, copyIn, events);
   const rows = events.map((e) => ({
     event_id: e.event_id,
     user_id: e.user_id,

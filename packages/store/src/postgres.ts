@@ -1,4 +1,6 @@
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { type Database, parseInt8, type Queryable } from "./db.ts";
 
 pg.types.setTypeParser(pg.types.builtins.INT8, parseInt8);
@@ -29,6 +31,12 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       await client.query(sql);
     },
   });
+  const wrapClient = (client: pg.PoolClient): Queryable => ({
+    ...wrap(client),
+    async copyIn(copySql: string, text: string) {
+      await pipeline([text], client.query(copyFrom(copySql)));
+    },
+  });
   const root = wrap(pool);
   await root.query("SELECT 1");
   return {
@@ -39,7 +47,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const result = await fn(wrap(client));
+        const result = await fn(wrapClient(client));
         await client.query("COMMIT");
         return result;
       } catch (error) {

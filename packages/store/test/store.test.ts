@@ -35,7 +35,11 @@ describe.each(DATABASE_KINDS)("store on %s", (kind) => {
     const versions = await store.db.query<{ version: string }>(
       "SELECT version FROM schema_migrations ORDER BY 1",
     );
-    expect(versions.map((v) => v.version)).toEqual(["001_schema", "002_row_level_security"]);
+    expect(versions.map((v) => v.version)).toEqual([
+      "001_schema",
+      "002_row_level_security",
+      "006_performance",
+    ]);
   });
 
   it("stores a retried event once and logs USER_CREATED exactly once per new user", async () => {
