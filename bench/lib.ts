@@ -107,6 +107,8 @@ export async function startServer(db: BenchDatabase, extraEnv: Record<string, st
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // A benchmark that dies (or is interrupted) must not leave its server running.
+  process.once("exit", () => child.kill("SIGKILL"));
   await new Promise<void>((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (chunk: Buffer) => {

@@ -7,7 +7,17 @@
  */
 import { Pool } from "undici";
 import { bodies } from "./events.ts";
-import { ADMIN, benchDatabase, flags, fmt, type Kind, machine, percentile, sleep, startServer } from "./lib.ts";
+import {
+  ADMIN,
+  benchDatabase,
+  flags,
+  fmt,
+  type Kind,
+  machine,
+  percentile,
+  sleep,
+  startServer,
+} from "./lib.ts";
 import { openLoop, pool } from "./load.ts";
 
 const f = flags();
@@ -41,7 +51,9 @@ async function staffReads(url: string, until: number) {
 async function main() {
   const db = await benchDatabase(kind);
   const server = await startServer(db);
-  console.log(`memory benchmark on ${kind}, ${MINUTES} min: ${SINGLES} single-event req/s + ${BATCHES} x 100-event req/s + staff reads; ${machine()}`);
+  console.log(
+    `memory benchmark on ${kind}, ${MINUTES} min: ${SINGLES} single-event req/s + ${BATCHES} x 100-event req/s + staff reads; ${machine()}`,
+  );
   const seconds = MINUTES * 60;
   const until = Date.now() + seconds * 1000;
   const http = pool(server.url, 32);

@@ -4,6 +4,7 @@ import { insertEvents, type UserSource, userCreatedEvents } from "./events-write
 import { IngestWriter, type StoreStatus } from "./ingest-writer.ts";
 import { migrate } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
+import { keepStatisticsFresh } from "./pglite-analyze.ts";
 import { openPostgres } from "./postgres.ts";
 import { upsertUsers } from "./users-write.ts";
 
@@ -45,6 +46,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     : await openPglite(options.dataDir ?? "./data");
   await migrate(db);
   const writer = new IngestWriter(db);
+  const analyzing = db.kind === "pglite" ? await keepStatisticsFresh(db, writer) : async () => {};
   return {
     db,
     writer,
@@ -59,6 +61,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     },
     async close() {
       await writer.idle();
+      await analyzing();
       await db.close();
     },
   };

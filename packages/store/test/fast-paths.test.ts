@@ -1,6 +1,16 @@
 import { type AcceptedEvent, judgeEvent } from "@usertrail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getUserActivityLogs, getUserActivityStats, openStore, type Store } from "../src/index.ts";
+import {
+  findUsers,
+  getUserActivityLogs,
+  getUserActivityStats,
+  IngestWriter,
+  migrate,
+  openPglite,
+  openStore,
+  type Store,
+} from "../src/index.ts";
+import { keepStatisticsFresh } from "../src/pglite-analyze.ts";
 import { DATABASE_KINDS, freshDatabase, type TestDatabase } from "./databases.ts";
 
 function event(input: Record<string, unknown>): AcceptedEvent {
@@ -77,5 +87,59 @@ describe.each(DATABASE_KINDS)("fast paths on %s", (kind) => {
     expect(new Set(seen).size).toBe(20);
     expect([...seen].sort().reverse()).toEqual(seen);
     expect(seen.every((s) => s.endsWith("API_ERROR") || s.endsWith("LOGIN"))).toBe(true);
+  });
+
+  it("search matches across punctuation exactly, its letter stand-ins never matching real letters", async () => {
+    const people = [
+      ["s1", "ivan.kozlov@mail.ru", "Ivan Kozlov"],
+      ["s2", "ivandkozlov@mail.ru", "Ivand Kozlov"],
+      ["s3", "a_b+c-d@x.io", "Under Score"],
+      ["s4", "aub@x.io", "Aub"],
+    ];
+    for (const [id, email, full_name] of people) {
+      await store.upsertUser(
+        id as string,
+        { email: email as string, phone: null, full_name: full_name as string },
+        {
+          kind: "upsert",
+        },
+      );
+    }
+    const ids = async (term: string) => (await findUsers(store.db, term)).map((u) => u.id).sort();
+    expect(await ids("n.k")).toEqual(["s1"]);
+    expect(await ids("N.KOZ")).toEqual(["s1"]);
+    expect(await ids("a_b+c-d@")).toEqual(["s3"]);
+    expect(await ids("a_b")).toEqual(["s3"]);
+    expect(await ids("ivan koz")).toEqual(["s1"]);
+    expect(await ids("@mail.ru")).toEqual(["s1", "s2"]);
+    expect(await ids("%")).toEqual([]);
+  });
+});
+
+describe("PGlite without autovacuum", () => {
+  it("re-analyzes once enough new events arrived, so the planner sees the tables' real size", async () => {
+    const database = await freshDatabase("pglite");
+    const db = await openPglite(database.options.dataDir as string);
+    await migrate(db);
+    const writer = new IngestWriter(db);
+    const analyzing = await keepStatisticsFresh(db, writer, 200);
+    try {
+      const reltuples = async () =>
+        Number(
+          (
+            await db.query<{ n: number }>(
+              "SELECT reltuples::float8 AS n FROM pg_class WHERE relname = 'user_activity_logs'",
+            )
+          )[0]?.n,
+        );
+      expect(await reltuples()).toBeLessThan(1);
+      await writer.write(Array.from({ length: 250 }, (_, j) => event({ user_id: `a${j % 5}` })));
+      await expect.poll(reltuples, { timeout: 20_000 }).toBeGreaterThan(200);
+    } finally {
+      await writer.idle();
+      await analyzing();
+      await db.close();
+      await database.drop();
+    }
   });
 });
