@@ -9,14 +9,17 @@ export type UserSource =
   | { kind: "upsert" }
   | { kind: "staff"; metadata: Record<string, unknown> };
 
+const COPY_MIN_EVENTS = 100;
+
 /**
  * Inserts events (skipping event ids already stored) and bumps per-user counters. Drivers that offer
  * COPY take the bulk path (events-copy.ts); otherwise one INSERT statement does both.
  */
 export async function insertEvents(tx: Queryable, events: AcceptedEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
+  // COPY pays off for big groups; a small one (single-event requests) is cheaper as one statement.
   const copyIn = tx.copyIn;
-  if (copyIn) return copyEvents(tx, copyIn, events);
+  if (copyIn && events.length >= COPY_MIN_EVENTS) return copyEvents(tx, copyIn, events);
   const rows = events.map((e) => ({
     event_id: e.event_id,
     user_id: e.user_id,

@@ -40,7 +40,9 @@ describe.each(DATABASE_KINDS)("fast paths on %s", (kind) => {
       message: nasty,
       metadata: { nasty, nested: { list: ["\\", "\t", "\n"] }, quote: '"' },
     });
-    expect(await store.ingest([e])).toEqual(["stored"]);
+    // Groups of 100 or more go through COPY; fillers make this one such a group.
+    const fillers = Array.from({ length: 120 }, () => event({ user_id: "filler" }));
+    expect((await store.ingest([e, ...fillers]))[0]).toBe("stored");
     const { logs } = await getUserActivityLogs(store.db, `copy\tuser\\N`, { eventTypes: ["LOGIN"] });
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({ message: nasty, metadata: e.metadata, event_id: e.event_id });
@@ -61,6 +63,13 @@ describe.each(DATABASE_KINDS)("fast paths on %s", (kind) => {
     });
     const { logs } = await getUserActivityLogs(store.db, "dup-user");
     expect(logs.map((l) => l.message)).not.toContain("second copy");
+    // The same through COPY (a group of 100+): one stored before, one twice in the batch.
+    const big = Array.from({ length: 110 }, () => event({ user_id: "dup-big" }));
+    const answers2 = await store.ingest([...big, first, big[0] as AcceptedEvent]);
+    expect(answers2.filter((a) => a === "stored")).toHaveLength(110);
+    expect(answers2.slice(-2)).toEqual(["duplicate", "duplicate"]);
+    expect((await getUserActivityStats(store.db, "dup-big")).total_events).toBe(111);
+    expect((await getUserActivityStats(store.db, "dup-user")).total_events).toBe(3);
   });
 
   it("pages several event types newest first, a type named twice counted once", async () => {
