@@ -7,6 +7,7 @@ import {
   SEVERITIES,
   type Severity,
 } from "./constants.ts";
+import { quickCleanMetadata, quickEventInput } from "./fast-judge.ts";
 import { cleanJson, cleanText } from "./sanitize.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -119,20 +120,35 @@ function cleanUser(user: z.infer<typeof userBlockSchema> | null | undefined): Us
   return block.email || block.phone || block.full_name ? block : null;
 }
 
+/** Cleans metadata and checks its depth and size; most metadata is already clean and small. */
+function judgeMetadata(raw: Record<string, unknown>) {
+  const quick = quickCleanMetadata(raw);
+  if (quick) return { ok: true as const, value: quick };
+  const metadata = cleanJson(raw, LIMITS.metadataDepth);
+  if (!metadata.ok) return metadata;
+  const metadataBytes = Buffer.byteLength(JSON.stringify(metadata.value));
+  if (metadataBytes > LIMITS.metadataBytes) {
+    return {
+      ok: false as const,
+      error: `metadata is ${metadataBytes} bytes; the limit is ${LIMITS.metadataBytes}`,
+    };
+  }
+  return { ok: true as const, value: metadata.value as Record<string, unknown> };
+}
+
 /**
  * Judges one event on its own, so that a bad event in a batch costs only itself.
  * Fills defaults (id, category, severity, time) and makes text storable.
  */
 export function judgeEvent(raw: unknown, now = Date.now()): Judged {
-  const parsed = eventInputSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
-  const input = parsed.data;
-  const metadata = cleanJson(input.metadata ?? {}, LIMITS.metadataDepth);
-  if (!metadata.ok) return { ok: false, error: metadata.error };
-  const metadataBytes = Buffer.byteLength(JSON.stringify(metadata.value));
-  if (metadataBytes > LIMITS.metadataBytes) {
-    return { ok: false, error: `metadata is ${metadataBytes} bytes; the limit is ${LIMITS.metadataBytes}` };
+  let input = quickEventInput(raw);
+  if (!input) {
+    const parsed = eventInputSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
+    input = parsed.data;
   }
+  const metadata = judgeMetadata(input.metadata ?? {});
+  if (!metadata.ok) return metadata;
   const createdAt = input.created_at ? new Date(input.created_at) : new Date(now);
   if (createdAt.getTime() > now + FUTURE_SKEW_MS) {
     return { ok: false, error: "created_at is more than a day in the future; check the sender's clock" };
@@ -151,7 +167,7 @@ export function judgeEvent(raw: unknown, now = Date.now()): Judged {
       event_type: input.event_type,
       event_category: input.event_category ?? defaultCategory(input.event_type),
       message: cleanText(input.message),
-      metadata: { ...(metadata.value as Record<string, unknown>) },
+      metadata: { ...metadata.value },
       severity: input.severity ?? "info",
       created_at: createdAt,
     },

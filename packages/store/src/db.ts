@@ -6,6 +6,11 @@ export interface Queryable {
   query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs several statements at once, with no parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Runs `COPY table (columns) FROM STDIN` with `text` as its data (COPY's text format).
+   * Offered inside transactions by both drivers; the ingest path falls back to INSERT without it.
+   */
+  copyIn?(copySql: string, text: string): Promise<void>;
 }
 
 /** The one small interface both drivers offer: embedded PGlite and a PostgreSQL server. */

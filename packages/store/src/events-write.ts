@@ -1,5 +1,6 @@
 import type { AcceptedEvent } from "@usertrail/core";
 import type { Queryable } from "./db.ts";
+import { copyEvents } from "./events-copy.ts";
 import { draftIssues, type IssueDraft, upsertIssues } from "./issues-write.ts";
 import { mergeTouches, upsertUsers } from "./users-write.ts";
 
@@ -9,8 +10,11 @@ export type UserSource =
   | { kind: "upsert" }
   | { kind: "staff"; metadata: Record<string, unknown> };
 
+const COPY_MIN_EVENTS = 100;
+
 /**
- * Inserts events (skipping event ids already stored) and bumps per-user counters in the same statement.
+ * Inserts events (skipping event ids already stored) and bumps per-user counters. Drivers that offer
+ * COPY take the bulk path (events-copy.ts) for big groups; otherwise one INSERT statement does both.
  * `issues` maps an error event's id to its group, stored on the row as issue_id.
  */
 export async function insertEvents(
@@ -19,6 +23,9 @@ export async function insertEvents(
   issues?: Map<string, IssueDraft>,
 ): Promise<Set<string>> {
   if (events.length === 0) return new Set();
+  // COPY pays off for big groups; a small one (single-event requests) is cheaper as one statement.
+  const copyIn = tx.copyIn;
+  if (copyIn && events.length >= COPY_MIN_EVENTS) return copyEvents(tx, copyIn, events, issues);
   const rows = events.map((e) => ({
     event_id: e.event_id,
     user_id: e.user_id,

@@ -4,6 +4,7 @@ import type { UserSource } from "./events-write.ts";
 import { IngestWriter, type StoreStatus } from "./ingest-writer.ts";
 import { migrate } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
+import { keepStatisticsFresh } from "./pglite-analyze.ts";
 import { openPostgres } from "./postgres.ts";
 import { upsertUserIn } from "./user-create.ts";
 
@@ -56,6 +57,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     : await openPglite(options.dataDir ?? "./data");
   await migrate(db);
   const writer = new IngestWriter(db);
+  const analyzing = db.kind === "pglite" ? await keepStatisticsFresh(db, writer) : async () => {};
   return {
     db,
     writer,
@@ -63,6 +65,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     upsertUser: (id, block, source) => db.transaction((tx) => upsertUserIn(tx, id, block, source)),
     async close() {
       await writer.idle();
+      await analyzing();
       await db.close();
     },
   };

@@ -73,7 +73,8 @@ export async function getUserActivityLogs(
   filter: LogFilter = {},
 ): Promise<LogPage> {
   const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
-  const where = logWhere(userId, filter);
+  const types = [...new Set(filter.eventTypes ?? [])];
+  const where = logWhere(userId, { ...filter, eventTypes: undefined });
   const params = [...where.params];
   let sql = where.sql;
   const after = filter.cursor ? decodeCursor(filter.cursor) : null;
@@ -82,11 +83,18 @@ export async function getUserActivityLogs(
     sql += ` AND (created_at, id) < ($${params.length - 1}, $${params.length})`;
   }
   params.push(limit + 1);
-  const rows = await tx.query<LogEntry>(
-    `SELECT ${LOG_COLUMNS} FROM user_activity_logs WHERE ${sql}
-      ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-    params,
-  );
+  const take = `ORDER BY created_at DESC, id DESC LIMIT $${params.length}`;
+  // With event types, each type is its own newest-first range of the (user, type, time) index,
+  // read only as far as one page, then merged: rare and common types alike cost one page each.
+  const branches = types.map((type) => {
+    params.push(type);
+    return `(SELECT ${LOG_COLUMNS} FROM user_activity_logs WHERE ${sql} AND event_type = $${params.length} ${take})`;
+  });
+  const query =
+    branches.length > 0
+      ? `SELECT * FROM (${branches.join(" UNION ALL ")}) AS page ${take}`
+      : `SELECT ${LOG_COLUMNS} FROM user_activity_logs WHERE ${sql} ${take}`;
+  const rows = await tx.query<LogEntry>(query, params);
   const logs = rows.slice(0, limit);
   const last = logs[logs.length - 1];
   return { logs, next_cursor: rows.length > limit && last ? encodeCursor(last) : null };

@@ -18,6 +18,10 @@ export async function openPglite(dataDir: string): Promise<Database> {
     async exec(sql: string) {
       await q.exec(sql);
     },
+    async copyIn(copySql: string, text: string) {
+      // PGlite reads COPY data from a Blob mounted at /dev/blob.
+      await q.query(copySql.replace(/FROM STDIN$/, "FROM '/dev/blob'"), [], { blob: new Blob([text]) });
+    },
   });
   const root = wrap(pg);
   return {

@@ -1,4 +1,6 @@
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { type Database, parseInt8, type Queryable } from "./db.ts";
 import { isDatabaseUnavailable } from "./unavailable.ts";
 
@@ -38,6 +40,12 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       await client.query(sql);
     },
   });
+  const wrapClient = (client: pg.PoolClient): Queryable => ({
+    ...wrap(client),
+    async copyIn(copySql: string, text: string) {
+      await pipeline([text], client.query(copyFrom(copySql)));
+    },
+  });
   const root = wrap(pool);
   await root.query("SELECT 1");
   return {
@@ -54,7 +62,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       let result: Awaited<ReturnType<typeof fn>>;
       try {
         await client.query("BEGIN");
-        result = await fn(wrap(client));
+        result = await fn(wrapClient(client));
         await client.query("COMMIT");
       } catch (error) {
         // A connection that lost its server (or timed out) is thrown away, not given back to the pool,

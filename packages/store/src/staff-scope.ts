@@ -7,8 +7,11 @@ import type { Database, Queryable } from "./db.ts";
  */
 export function asStaff<T>(db: Database, role: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.query("SET LOCAL ROLE usertrail_staff");
-    await tx.query("SELECT set_config('usertrail.role', $1, true)", [role]);
+    // set_config('role', ..., true) is SET LOCAL ROLE; one statement saves a round trip per read.
+    await tx.query(
+      "SELECT set_config('role', 'usertrail_staff', true), set_config('usertrail.role', $1, true)",
+      [role],
+    );
     return fn(tx);
   });
 }

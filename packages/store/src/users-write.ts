@@ -26,22 +26,36 @@ export async function upsertUsers(tx: Queryable, touches: UserTouch[]): Promise<
       full_name: t.block?.full_name ?? null,
       created_at: t.seenAt.toISOString(),
     }));
-  const created = await tx.query<{ id: string }>(
-    `INSERT INTO users (id, email, phone, full_name, created_at)
-     SELECT id, email, phone, full_name, least(created_at, now())
-       FROM jsonb_to_recordset($1::jsonb) AS x(id text, email text, phone text, full_name text, created_at timestamptz)
-     ON CONFLICT (id) DO UPDATE SET
-       email = coalesce(excluded.email, users.email),
-       phone = coalesce(excluded.phone, users.phone),
-       full_name = coalesce(excluded.full_name, users.full_name),
-       updated_at = now()
-     WHERE (excluded.email IS NOT NULL AND excluded.email IS DISTINCT FROM users.email)
-        OR (excluded.phone IS NOT NULL AND excluded.phone IS DISTINCT FROM users.phone)
-        OR (excluded.full_name IS NOT NULL AND excluded.full_name IS DISTINCT FROM users.full_name)
-     RETURNING id, (xmax = 0) AS inserted`,
+  // Touches without a profile (most events) only insert a missing user: ON CONFLICT DO NOTHING takes
+  // no row lock, where DO UPDATE locks (and writes WAL for) every existing row even when its WHERE is false.
+  const created = await tx.query<{ id: string; inserted: boolean }>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS x(id text, email text, phone text, full_name text, created_at timestamptz)
+     ), bare AS (
+       INSERT INTO users (id, created_at)
+       SELECT id, least(created_at, now()) FROM input
+        WHERE email IS NULL AND phone IS NULL AND full_name IS NULL
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     ), profiled AS (
+       INSERT INTO users (id, email, phone, full_name, created_at)
+       SELECT id, email, phone, full_name, least(created_at, now()) FROM input
+        WHERE email IS NOT NULL OR phone IS NOT NULL OR full_name IS NOT NULL
+       ON CONFLICT (id) DO UPDATE SET
+         email = coalesce(excluded.email, users.email),
+         phone = coalesce(excluded.phone, users.phone),
+         full_name = coalesce(excluded.full_name, users.full_name),
+         updated_at = now()
+       WHERE (excluded.email IS NOT NULL AND excluded.email IS DISTINCT FROM users.email)
+          OR (excluded.phone IS NOT NULL AND excluded.phone IS DISTINCT FROM users.phone)
+          OR (excluded.full_name IS NOT NULL AND excluded.full_name IS DISTINCT FROM users.full_name)
+       RETURNING id, (xmax = 0) AS inserted
+     )
+     SELECT id, true AS inserted FROM bare UNION ALL SELECT id, inserted FROM profiled`,
     [JSON.stringify(rows)],
   );
-  return new Set(created.filter((r) => (r as { inserted?: boolean }).inserted).map((r) => r.id));
+  return new Set(created.filter((r) => r.inserted).map((r) => r.id));
 }
 
 /** Merges the touches of one batch per user: the latest non-empty field wins, the earliest time counts. */
