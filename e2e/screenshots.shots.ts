@@ -77,4 +77,14 @@ test("screenshots of every tab", async ({ page }) => {
   await page.getByRole("link", { name: "Staff" }).click();
   await expect(page.getByRole("table", { name: "Staff accounts" })).toContainText("Old Admin");
   await page.screenshot({ path: "docs/screenshot-staff.png" });
+
+  await page.getByRole("link", { name: "Issues" }).click();
+  await expect(page.getByRole("heading", { name: "Issues" }).first()).toBeVisible();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: "docs/screenshot-issues.png", fullPage: true });
+
+  await page.getByRole("link", { name: "Analytics" }).click();
+  await expect(page.locator(".recharts-surface").first()).toBeVisible();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: "docs/screenshot-analytics.png", fullPage: true });
 });
