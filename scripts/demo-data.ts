@@ -4,6 +4,8 @@
  * ids repeat and loading the same demo twice stores nothing new.
  */
 
+import { createHash } from "node:crypto";
+
 export interface DemoEvent {
   event_id: string;
   user_id: string;
@@ -243,10 +245,13 @@ const CRITICAL = [
 
 const HOUR = 3_600_000;
 
+/** A bundler's content hash: one per file for the whole release, 8 characters as Vite makes them. */
+const bundleHash = (file: string) => createHash("sha1").update(file).digest("hex").slice(0, 8);
+
 function stack(r: ReturnType<typeof rng>, file: string, fn: string): string {
   const line = () => `${r.int(10, 900)}:${r.int(2, 80)}`;
   return [
-    `    at ${fn} (https://learn.example.kz/assets/${file}-${r.int(1000, 9999).toString(16)}.js:${line()})`,
+    `    at ${fn} (https://learn.example.kz/assets/${file}-${bundleHash(file)}.js:${line()})`,
     `    at ${r.pick(["HTMLVideoElement.<anonymous>", "commitHookEffectListMount", "flushPassiveEffects", "Object.next"])} (https://learn.example.kz/assets/vendor-react.js:${line()})`,
     `    at ${r.pick(["invokeGuardedCallback", "performSyncWorkOnRoot", "processTicksAndRejections", "runTask"])} (https://learn.example.kz/assets/vendor-react.js:${line()})`,
   ].join("\n");

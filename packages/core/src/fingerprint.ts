@@ -99,9 +99,12 @@ export function parseStack(stack: string): StackFrame[] {
 }
 
 const NOT_APP_FILE =
-  /node_modules|\/vendor\/|bower_components|^node:|^internal\/|^native$|<anonymous>|^(chrome|moz|safari(-web)?)-extension:|\/\/(cdn\.|cdnjs\.|unpkg\.com|ajax\.googleapis|www\.gstatic|www\.googletagmanager|connect\.facebook|static\.cloudflareinsights)/i;
+  /node_modules|\/vendor\/|\/vendors?[-.~][^/]*$|bower_components|^node:|^internal\/|^native$|<anonymous>|^(chrome|moz|safari(-web)?)-extension:|\/\/(cdn\.|cdnjs\.|unpkg\.com|ajax\.googleapis|www\.gstatic|www\.googletagmanager|connect\.facebook|static\.cloudflareinsights)/i;
 
-/** Whether a frame is the app's own code rather than a library, the runtime or a CDN script. */
+/**
+ * Whether a frame is the app's own code rather than a library, the runtime or a CDN script.
+ * Bundlers put libraries in vendor chunks (`vendor-react.js`, `vendors~main.js`): those are libraries.
+ */
 export function isAppFrame(frame: StackFrame): boolean {
   return frame.file !== "" && !NOT_APP_FILE.test(frame.file);
 }

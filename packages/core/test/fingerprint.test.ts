@@ -53,6 +53,14 @@ describe("parseStack", () => {
     expect(stableFile("/srv/app/src/user-service.js")).toBe("src/user-service.js");
   });
 
+  it("treats bundlers' vendor chunks as library code, so their inner frames do not split a group", () => {
+    const frame = (file: string) => ({ fn: "runTask", file, line: 1, col: 1 });
+    expect(isAppFrame(frame("https://learn.example.kz/assets/vendor-react.js"))).toBe(false);
+    expect(isAppFrame(frame("https://app.example.com/js/vendors~main.chunk.js"))).toBe(false);
+    expect(isAppFrame(frame("https://learn.example.kz/assets/VideoPlayer-1f2e3d4c.js"))).toBe(true);
+    expect(isAppFrame(frame("https://app.example.com/js/vendorsettings.js"))).toBe(true);
+  });
+
   it("takes hostile stacks and messages in bounded time", () => {
     const lines = [
       `    at ${" ".repeat(5000)}x`,
