@@ -1,6 +1,7 @@
 import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOG_ENTRY_KEYS } from "../../../packages/store/test/databases.ts";
 import { csvCell, exportFilename } from "../src/export/formats.ts";
 import { DATABASE_KINDS, startTestServer, type TestServer } from "./helpers.ts";
 
@@ -136,20 +137,7 @@ describe.each(DATABASE_KINDS)("export of a user's logs on %s", (kind) => {
     expect(js.headers["content-type"]).toMatch(/^application\/json/);
     const arr = JSON.parse(js.body);
     expect(arr.map((e: { message: string }) => e.message)).toEqual(["two\nlines"]);
-    expect(Object.keys(arr[0]).sort()).toEqual(
-      [
-        "created_at",
-        "event_category",
-        "event_id",
-        "event_type",
-        "id",
-        "issue_id",
-        "message",
-        "metadata",
-        "severity",
-        "user_id",
-      ].sort(),
-    );
+    expect(Object.keys(arr[0]).sort()).toEqual(LOG_ENTRY_KEYS);
     const empty = await s.as(admin, { method: "GET", url: url("nobody", "format=json") });
     expect(JSON.parse(empty.body)).toEqual([]);
     const range = await s.as(admin, {

@@ -1,5 +1,6 @@
 import { createSession, findAccountForLogin } from "@usertrail/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOG_ENTRY_KEYS } from "../../../packages/store/test/databases.ts";
 import { DATABASE_KINDS, startTestServer, type TestServer } from "./helpers.ts";
 import { openLive, refusedStatus } from "./live-client.ts";
 
@@ -87,20 +88,7 @@ describe.each(DATABASE_KINDS)("live updates over WebSocket on %s", (kind) => {
     expect(res.body.stored).toBe(2);
     const got = await mine.waitFor((m) => m.message === "boom =1+1", 1000);
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(Object.keys(got).sort()).toEqual(
-      [
-        "created_at",
-        "event_category",
-        "event_id",
-        "event_type",
-        "id",
-        "issue_id",
-        "message",
-        "metadata",
-        "severity",
-        "user_id",
-      ].sort(),
-    );
+    expect(Object.keys(got).sort()).toEqual(LOG_ENTRY_KEYS);
     expect(got.user_id).toBe(userId);
     await all.waitFor((m) => m.message === "not for this user", 1000);
     await all.waitFor((m) => m.message === "boom =1+1", 1000);

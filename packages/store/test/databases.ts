@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type AcceptedEvent, judgeEvent } from "@usertrail/core";
 import pg from "pg";
 
 /** The shared PostgreSQL server of the test machine; each test file makes a database of its own on it. */
@@ -53,3 +54,24 @@ export const DATABASE_KINDS = ["pglite", "postgres"] as const;
 export function freshDatabase(kind: (typeof DATABASE_KINDS)[number]): Promise<TestDatabase> {
   return kind === "pglite" ? Promise.resolve(freshPglite()) : freshPostgres();
 }
+
+/** A judged event for tests: a LOGIN with message "m" unless `input` says otherwise. */
+export function testEvent(input: Record<string, unknown>): AcceptedEvent {
+  const judged = judgeEvent({ message: "m", event_type: "LOGIN", ...input });
+  if (!judged.ok) throw new Error(judged.error);
+  return judged.event;
+}
+
+/** The fields of a log entry, as the seed's example has them plus event_id and issue_id: the API contract. */
+export const LOG_ENTRY_KEYS = [
+  "created_at",
+  "event_category",
+  "event_id",
+  "event_type",
+  "id",
+  "issue_id",
+  "message",
+  "metadata",
+  "severity",
+  "user_id",
+];

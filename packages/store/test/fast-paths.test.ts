@@ -1,4 +1,4 @@
-import { type AcceptedEvent, judgeEvent } from "@usertrail/core";
+import type { AcceptedEvent } from "@usertrail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   findUsers,
@@ -11,13 +11,7 @@ import {
   type Store,
 } from "../src/index.ts";
 import { keepStatisticsFresh } from "../src/pglite-analyze.ts";
-import { DATABASE_KINDS, freshDatabase, type TestDatabase } from "./databases.ts";
-
-function event(input: Record<string, unknown>): AcceptedEvent {
-  const judged = judgeEvent({ message: "m", event_type: "LOGIN", ...input });
-  if (!judged.ok) throw new Error(judged.error);
-  return judged.event;
-}
+import { DATABASE_KINDS, testEvent as event, freshDatabase, type TestDatabase } from "./databases.ts";
 
 /** The COPY ingest path and the per-type log query (issue 5) keep the old behaviour exactly. */
 describe.each(DATABASE_KINDS)("fast paths on %s", (kind) => {

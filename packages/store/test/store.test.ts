@@ -1,5 +1,4 @@
 import { readdirSync } from "node:fs";
-import { type AcceptedEvent, judgeEvent } from "@usertrail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   asStaff,
@@ -10,13 +9,13 @@ import {
   openStore,
   type Store,
 } from "../src/index.ts";
-import { DATABASE_KINDS, freshDatabase, type TestDatabase } from "./databases.ts";
-
-function event(input: Record<string, unknown>): AcceptedEvent {
-  const judged = judgeEvent({ message: "m", event_type: "LOGIN", ...input });
-  if (!judged.ok) throw new Error(judged.error);
-  return judged.event;
-}
+import {
+  DATABASE_KINDS,
+  testEvent as event,
+  freshDatabase,
+  LOG_ENTRY_KEYS,
+  type TestDatabase,
+} from "./databases.ts";
 
 describe.each(DATABASE_KINDS)("store on %s", (kind) => {
   let database: TestDatabase;
@@ -147,20 +146,7 @@ describe.each(DATABASE_KINDS)("store on %s", (kind) => {
     expect((await read({ text: "EVENT 7" })).logs.map((l) => l.message)).toEqual(["event 7"]);
     expect((await read({ categories: ["auth"] })).logs).toEqual([]);
     const entry = page1.logs[0];
-    expect(Object.keys(entry ?? {}).sort()).toEqual(
-      [
-        "created_at",
-        "event_category",
-        "event_id",
-        "event_type",
-        "id",
-        "issue_id",
-        "message",
-        "metadata",
-        "severity",
-        "user_id",
-      ].sort(),
-    );
+    expect(Object.keys(entry ?? {}).sort()).toEqual(LOG_ENTRY_KEYS);
     expect(typeof entry?.id).toBe("number");
   });
 
