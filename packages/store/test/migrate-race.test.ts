@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { migrate, openPostgres } from "../src/index.ts";
+import { type Database, migrate, openPostgres } from "../src/index.ts";
 import { freshDatabase, type TestDatabase } from "./databases.ts";
 
 let database: TestDatabase;
@@ -19,8 +19,9 @@ it("several servers migrating one empty PostgreSQL database at once all succeed,
     const results = await Promise.all(pools.map((db) => migrate(db)));
     const applied = results.flat();
     expect(new Set(applied).size).toBe(applied.length);
-    const rows = await pools[0].query<{ n: number }>("SELECT count(*)::int AS n FROM schema_migrations");
-    expect(rows[0].n).toBe(applied.length);
+    const [first] = pools as [Database];
+    const [row] = await first.query<{ n: number }>("SELECT count(*)::int AS n FROM schema_migrations");
+    expect(row?.n).toBe(applied.length);
     expect(applied.length).toBeGreaterThan(5);
   } finally {
     await Promise.all(pools.map((db) => db.close()));
