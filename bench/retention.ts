@@ -111,7 +111,8 @@ try {
   const secs = (Date.now() - t) / 1000;
   console.log(`during: ingest ${during.ingest}\n        read   ${during.read}`);
   console.log(
-    `sweep: ${result.logs.toLocaleString("en")} rows in ${result.batches} batches of ${BATCH}, ${secs.toFixed(1)} s, ` +
+    `sweep: ${result.logs.toLocaleString("en")} rows in ${result.batches} batches of at most ${BATCH} ` +
+      `(longest ${result.longestBatchMs.toFixed(0)} ms), ${secs.toFixed(1)} s, ` +
       `${Math.round(result.logs / secs).toLocaleString("en")} rows/s`,
   );
 

@@ -11,6 +11,14 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/**
+ * Waits for the event loop's next turn, so requests whose bytes already arrived are read and join
+ * the next group. Without it PGlite (which runs SQL synchronously on this thread, with only
+ * microtask awaits between statements) starts one transaction per request under load: the first
+ * request's transaction runs before the second request's socket is even read.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Called after a group commits, with the events that were new (the live tail listens here). */
 export type CommitListener = (stored: AcceptedEvent[]) => void;
 
@@ -46,7 +54,10 @@ export class IngestWriter {
     this.queuedEvents += events.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
@@ -60,7 +71,6 @@ export class IngestWriter {
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length > 0) {
         const group = this.takeGroup();
@@ -74,6 +84,7 @@ export class IngestWriter {
         } finally {
           for (const one of group) this.queuedEvents -= one.events.length;
         }
+        await nextTurn();
       }
     } finally {
       this.running = false;
