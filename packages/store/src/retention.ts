@@ -26,6 +26,8 @@ export interface RetentionResult {
   batches: number;
   /** The longest time one log batch held its transaction, in ms. */
   longestBatchMs: number;
+  /** PGlite only: how long the VACUUM after the sweep held the connection, in ms (0 if none ran). */
+  vacuumMs: number;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -135,8 +137,11 @@ async function sweepInBatches(
  * alert windows long closed. Each batch is its own short transaction, sized to `batchMs`.
  */
 export async function runRetention(db: Database, options: RetentionOptions): Promise<RetentionResult> {
-  const max = options.batchSize ?? 5000;
-  const batchMs = options.batchMs ?? 100;
+  const max = options.batchSize ?? 50_000;
+  // PGlite: a batch holds the one connection, so everything waits for it. PostgreSQL: only ingest
+  // for the batch's users waits, for its last two statements; bigger batches touch each user's
+  // counter row once for more rows, which made the sweep three times as fast (bench/README.md).
+  const batchMs = options.batchMs ?? (db.kind === "pglite" ? 100 : 500);
   const pauseMs = (lastMs: number) =>
     options.pauseMs ?? (db.kind === "pglite" ? Math.max(10, Math.round(lastMs)) : 10);
   const result: RetentionResult = {
@@ -146,6 +151,7 @@ export async function runRetention(db: Database, options: RetentionOptions): Pro
     alertWindows: 0,
     batches: 0,
     longestBatchMs: 0,
+    vacuumMs: 0,
   };
   const timed = async (work: () => Promise<number>) => {
     const started = performance.now();
@@ -175,5 +181,12 @@ export async function runRetention(db: Database, options: RetentionOptions): Pro
      SELECT count(*)::int AS n FROM gone`,
   );
   result.alertWindows = windows[0]?.n ?? 0;
+  if (db.kind === "pglite" && result.logs > 0) {
+    // PGlite has no autovacuum: without this, deleted rows' space is never reused and the logs
+    // table and its indexes grow forever under daily retention.
+    const started = performance.now();
+    await db.exec("VACUUM user_activity_logs");
+    result.vacuumMs = performance.now() - started;
+  }
   return result;
 }
