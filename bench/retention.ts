@@ -4,7 +4,7 @@
  * then measures ingest and panel-query latency while idle and while the retention sweep deletes
  * them in 5,000-row batches, and checks the counters against COUNT(*) afterwards.
  *
- *   node --import tsx bench/retention.ts [rows=1000000] [batch=5000] [postgres|pglite] [batchMs=100]
+ *   node --import tsx bench/retention.ts [rows=1000000] [batch=5000] [postgres|pglite] [batchMs]
  *   (batch is the most rows per transaction, RETENTION_BATCH; batchMs the time budget of one batch)
  *   (TEST_DATABASE_URL picks the server; default postgres://postgres@127.0.0.1:5432/test)
  */
@@ -21,7 +21,7 @@ const USERS = 10_000;
 const BASE = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 const KIND = process.argv[4] === "pglite" ? "pglite" : "postgres";
-const BATCH_MS = Number(process.argv[5] ?? 100);
+const BATCH_MS = process.argv[5] ? Number(process.argv[5]) : undefined; // default: the store's
 
 const name = `usertrail_bench_${process.pid}`;
 const admin = new pg.Client({ connectionString: BASE });
@@ -114,7 +114,7 @@ try {
   const secs = (Date.now() - t) / 1000;
   console.log(`during: ingest ${during.ingest}\n        read   ${during.read}`);
   console.log(
-    `sweep: ${result.logs.toLocaleString("en")} rows in ${result.batches} batches of at most ${BATCH} rows / ${BATCH_MS} ms ` +
+    `sweep: ${result.logs.toLocaleString("en")} rows in ${result.batches} batches of at most ${BATCH} rows / ${BATCH_MS ?? "default"} ms ` +
       `(longest ${result.longestBatchMs.toFixed(0)} ms; VACUUM ${result.vacuumMs.toFixed(0)} ms), ${secs.toFixed(1)} s, ` +
       `${Math.round(result.logs / secs).toLocaleString("en")} rows/s`,
   );

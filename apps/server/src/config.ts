@@ -13,7 +13,7 @@ const envSchema = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /**
    * Most rows per retention transaction. The sweep sizes its batches to a time budget (100 ms on
-   * PGlite, 500 ms on PostgreSQL) and never past this; lower it to shorten waits further.
+   * PGlite, 250 ms on PostgreSQL) and never past this; lower it to shorten waits further.
    */
   RETENTION_BATCH: z.coerce.number().int().min(100).max(100_000).default(50_000),
   SMTP_URL: z
