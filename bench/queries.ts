@@ -94,6 +94,9 @@ function calls(s: Sample): Record<string, Call> {
       path: "/api/tripwire/debug/user-stats/:u",
       params: () => ({ u: s.heavy }),
     },
+    // The Overview tab: counts over the whole system in a time window.
+    "overview, last 24 h": { path: "/api/overview", params: () => ({ range: "24h" }) },
+    "overview, last 7 days": { path: "/api/overview", params: () => ({ range: "7d" }) },
   };
 }
 
