@@ -33,8 +33,6 @@ const asWords = (s: string) => s.replace(/[ .@+_-]/g, (c) => WORD_TO[WORD_FROM.i
  */
 export const NEWEST_WINDOW = 10_000;
 
-const MATCHES = "(search_words LIKE $1 OR ($2::text IS NOT NULL AND search_words LIKE $2))";
-
 /**
  * The seed's findTripwireUser: users whose id, email, name or phone contains `term`,
  * case-insensitive, newest first. A term that looks like part of a phone number is also matched by
@@ -43,32 +41,25 @@ const MATCHES = "(search_words LIKE $1 OR ($2::text IS NOT NULL AND search_words
  * Two steps, because neither plan is cheap for every term: walking users newest-first stops early
  * for a common term ("ann": 1 ms) but reads the whole table for a rare one; the trigram index finds
  * a rare term's few matches at once but must fetch and sort 50,000 rows for "ann". Left to choose,
- * the planner misjudged mid-frequency terms and took seconds (bench/README.md).
+ * the planner misjudged mid-frequency terms and took seconds (bench/README.md). Both steps run in
+ * usertrail_search_users (migration 009), which applies row-level security itself so that the
+ * indexes can be used at all.
  */
 export async function findUsers(tx: Queryable, term: string, limit = 50): Promise<UserRow[]> {
   const text = `%${likeLiteral(asWords(term.trim().toLowerCase()))}%`;
   const looksLikePhone = /^[\d\s()+\-.]+$/.test(term.trim());
   const digits = looksLikePhone ? phoneDigits(term) : null;
   const byDigits = digits && digits.length >= 3 ? `%${digits}%` : null;
-  const newest = await tx.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE id IN (
-       SELECT id FROM (
-         SELECT id, created_at, search_words FROM users ORDER BY created_at DESC, id LIMIT $4
-       ) recent WHERE ${MATCHES} ORDER BY created_at DESC, id LIMIT $3)
-      ORDER BY created_at DESC, id`,
-    [text, byDigits, limit, NEWEST_WINDOW],
-  );
-  if (newest.length >= limit) return newest;
-  // A rare term: its matches are few, so fetch them all through the trigram index and sort. The
-  // settings keep the planner from walking the newest-first index here (the walk just came up short);
-  // they are set back so the rest of the caller's transaction plans as usual.
-  await tx.exec("SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off");
-  const rare = await tx.query<UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE ${MATCHES} ORDER BY created_at DESC, id LIMIT $3`,
-    [text, byDigits, limit],
-  );
-  await tx.exec("SET LOCAL enable_indexscan = on; SET LOCAL enable_indexonlyscan = on");
-  return rare;
+  const search = (newest: number | null) =>
+    tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM usertrail_search_users($1, $2, $3, $4)`, [
+      text,
+      byDigits,
+      limit,
+      newest,
+    ]);
+  const newest = await search(NEWEST_WINDOW);
+  // Fewer than `limit` among the newest: the term is rare, so fetching all its matches is cheap.
+  return newest.length >= limit ? newest : search(null);
 }
 
 export async function getUser(tx: Queryable, id: string): Promise<UserRow | null> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findUsers, NEWEST_WINDOW, openStore, type Store } from "../src/index.ts";
+import { asStaff, findUsers, NEWEST_WINDOW, openStore, type Store } from "../src/index.ts";
 import { DATABASE_KINDS, freshDatabase, type TestDatabase } from "./databases.ts";
 
 /**
@@ -42,7 +42,8 @@ describe.each(DATABASE_KINDS)("two-step search on %s", (kind) => {
     );
     return rows.map((r) => r.id);
   }
-  const found = async (term: string) => (await findUsers(store.db, term)).map((u) => u.id);
+  const found = async (term: string) =>
+    (await asStaff(store.db, "admin", (tx) => findUsers(tx, term))).map((u) => u.id);
 
   it("a common term: the newest 50 matches", async () => {
     const ids = await found("commonname");
