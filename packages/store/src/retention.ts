@@ -110,7 +110,8 @@ export function nextBatchSize(last: number, rows: number, ms: number, batchMs: n
 
 /**
  * Runs `batch` (which deletes up to `size` rows and says how many went and how long it held the
- * database) until nothing is left, adapting the size to `batchMs` and pausing between batches.
+ * database) until one finds nothing, adapting the size to `batchMs` and pausing between batches.
+ * A short batch does not end the sweep: rows another transaction had locked were skipped, not gone.
  */
 async function sweepInBatches(
   batch: (size: number) => Promise<{ rows: number; ms: number }>,
@@ -125,7 +126,6 @@ async function sweepInBatches(
     total += rows;
     result.batches++;
     result.longestBatchMs = Math.max(result.longestBatchMs, ms);
-    if (rows < size) break; // the last, partial batch: nothing older is left
     size = nextBatchSize(size, rows, ms, options.batchMs, options.max);
     await pause(options.pauseMs(ms));
   }
