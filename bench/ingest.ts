@@ -113,7 +113,7 @@ async function main() {
   console.log(`ingest benchmark on ${kind}; ${machine()}`);
   const { copyRate, naiveRate } = await baselines(db);
   const server = await startServer(db);
-  const http = pool(server.url, 64);
+  const http = await pool(server.url, 64);
   const results: Record<string, LoadResult> = {};
   results.b100 = await closedLoop(http, 8, SECONDS, bodies("b100", 100));
   results.b1000 = await closedLoop(http, 4, SECONDS, bodies("b1000", 1000));

@@ -1,6 +1,7 @@
 import type { AcceptedEvent } from "@usertrail/core";
-import type { Queryable } from "./db.ts";
+import type { Database, Queryable } from "./db.ts";
 import { copyEvents } from "./events-copy.ts";
+import { storeGroupInOneStatement } from "./events-one-statement.ts";
 import { draftIssues, type IssueDraft, upsertIssues } from "./issues-write.ts";
 import { mergeTouches, upsertUsers } from "./users-write.ts";
 
@@ -53,7 +54,7 @@ export async function insertEvents(
        INSERT INTO user_stats AS s (user_id, total_events, errors, critical, last_seen)
        SELECT user_id, count(*), count(*) FILTER (WHERE severity IN ('error', 'critical')),
               count(*) FILTER (WHERE severity = 'critical'), max(created_at)
-         FROM ins GROUP BY user_id ORDER BY user_id
+         FROM ins GROUP BY user_id ORDER BY user_id COLLATE "C"
        ON CONFLICT (user_id) DO UPDATE SET
          total_events = s.total_events + excluded.total_events,
          errors = s.errors + excluded.errors,
@@ -62,6 +63,7 @@ export async function insertEvents(
      )
      SELECT event_id::text FROM ins`,
     [JSON.stringify(rows)],
+    { prepare: "ingest_insert_events" },
   );
   return new Set(inserted.map((r) => r.event_id));
 }
@@ -95,6 +97,16 @@ export function userCreatedEvents(
     });
   }
   return out;
+}
+
+/**
+ * Stores one commit group of the ingest writer and commits it. A small group (single-event requests)
+ * is one statement, one round trip; a big one is a transaction whose events go in by COPY.
+ * Returns the event ids that were new.
+ */
+export function storeGroup(db: Database, events: AcceptedEvent[]): Promise<Set<string>> {
+  if (events.length < COPY_MIN_EVENTS) return storeGroupInOneStatement(db, events);
+  return db.transaction((tx) => storeEventGroup(tx, events));
 }
 
 /**
