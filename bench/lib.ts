@@ -103,6 +103,9 @@ export async function startServer(db: BenchDatabase, extraEnv: Record<string, st
       INGEST_KEY,
       PUBLIC_KEY,
       LOG_LEVEL: "warn",
+      // Loaded data sets reach 60 days back; the daily retention sweep must not delete them (and load
+      // the machine) in the middle of a measurement. bench/retention.ts measures the sweep itself.
+      RETENTION_DAYS: "36500",
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "inherit"],

@@ -50,6 +50,8 @@ export interface UserStats {
 
 export interface Overview {
   range: string;
+  /** When the server counted these; on a big install it may be a snapshot some seconds old. */
+  computed_at?: string;
   buckets: { t: string; events: number; errors: number }[];
   totals: { events: number; errors: number; users: number };
   top_errors: { message: string; event_type: string; count: number; users: number }[];

@@ -409,6 +409,7 @@ const BAD_REQUESTS: [string, InjectOptions, number, RegExp][] = [
   ],
   ["logs: category with SQL", get("/api/tripwire/debug/user-logs/u?category=auth;DROP"), 400, /not one of/],
   ["logs: hour 25", get("/api/tripwire/debug/user-logs/u?startDate=2025-01-01T25:00:00Z"), 400, /startDate/],
+  ["logs: February 30th", get("/api/tripwire/debug/user-logs/u?startDate=2025-02-30"), 400, /startDate/],
   [
     "logs: startDate SQL",
     get("/api/tripwire/debug/user-logs/u?startDate=%27%20OR%20%271%27=%271"),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isCalendarDay } from "./calendar.ts";
 import {
   CATEGORIES,
   type Category,
@@ -31,7 +32,7 @@ export const dateSchema = (what: string) =>
   z
     .string({ error: `${what} must be an ISO 8601 date string` })
     .max(64, { error: `${what} is not a date` })
-    .refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}/.test(s), {
+    .refine((s) => !Number.isNaN(Date.parse(s)) && isCalendarDay(s), {
       error: `${what} is not a valid ISO 8601 date (e.g. 2025-12-21T16:00:00Z)`,
     });
 

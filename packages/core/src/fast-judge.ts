@@ -1,3 +1,4 @@
+import { isCalendarDay } from "./calendar.ts";
 /**
  * Fast paths for judgeEvent, because validation was the ingest hot path's biggest CPU cost (zod,
  * then copying and re-serialising metadata: ~40-80 µs per event, most of a core at 20k events/s).
@@ -41,7 +42,11 @@ export function quickEventInput(raw: unknown): EventInput | null {
   if (!optional(metadata, isPlain)) return null;
   if (!optional(severity, (v) => typeof v === "string" && SEVERITY_SET.has(v))) return null;
   const dateOk = (v: unknown) =>
-    typeof v === "string" && v.length <= 64 && DATE_START.test(v) && !Number.isNaN(Date.parse(v));
+    typeof v === "string" &&
+    v.length <= 64 &&
+    DATE_START.test(v) &&
+    !Number.isNaN(Date.parse(v)) &&
+    isCalendarDay(v);
   if (!optional(created_at, dateOk)) return null;
   return raw as EventInput;
 }

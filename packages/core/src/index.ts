@@ -1,4 +1,5 @@
 export * from "./anomaly.ts";
+export * from "./calendar.ts";
 export * from "./constants.ts";
 export * from "./event.ts";
 export * from "./fingerprint.ts";

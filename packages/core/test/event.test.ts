@@ -38,6 +38,9 @@ describe("judgeEvent", () => {
     [{ ...base, event_category: "misc" }, "event_category must be one of"],
     [{ ...base, event_id: "not-a-uuid" }, "event_id is not a UUID"],
     [{ ...base, created_at: "yesterday" }, "created_at is not a valid ISO 8601 date"],
+    // Date rolls these over to March 2nd and May 1st; the sender meant a day that does not exist.
+    [{ ...base, created_at: "2025-02-30T10:00:00Z" }, "created_at is not a valid ISO 8601 date"],
+    [{ ...base, created_at: "2025-04-31" }, "created_at is not a valid ISO 8601 date"],
     [{ ...base, created_at: "2999-01-01T00:00:00Z" }, "in the future"],
     [{ ...base, metadata: [1, 2] }, "metadata must be a JSON object"],
     [{ ...base, metadata: "x" }, "metadata must be a JSON object"],

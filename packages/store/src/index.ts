@@ -62,7 +62,19 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const db = options.databaseUrl
     ? await openPostgres(options.databaseUrl)
     : await openPglite(options.dataDir ?? "./data");
-  await migrate(db);
+  if (options.databaseUrl) {
+    // The pool gives up on a statement after 30 s, as requests should; a migration on a big install
+    // (a new column over 1M users, an index over 10M events) takes longer, so it gets a client of
+    // its own without those limits.
+    const migrator = await openPostgres(options.databaseUrl, {
+      max: 1,
+      statementTimeoutMs: 0,
+      queryTimeoutMs: 0,
+    });
+    await migrate(migrator).finally(() => migrator.close());
+  } else {
+    await migrate(db);
+  }
   // PGlite runs one transaction at a time, so groups in flight at once would only queue there.
   const writer = new IngestWriter(db, {
     maxInFlight: db.kind === "postgres" ? (options.ingestTransactions ?? 1) : 1,

@@ -1,6 +1,7 @@
 import type { AcceptedEvent } from "@usertrail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  asStaff,
   findUsers,
   getUserActivityLogs,
   getUserActivityStats,
@@ -108,7 +109,8 @@ describe.each(DATABASE_KINDS)("fast paths on %s", (kind) => {
         },
       );
     }
-    const ids = async (term: string) => (await findUsers(store.db, term)).map((u) => u.id).sort();
+    const ids = async (term: string) =>
+      (await asStaff(store.db, "admin", (tx) => findUsers(tx, term))).map((u) => u.id).sort();
     expect(await ids("n.k")).toEqual(["s1"]);
     expect(await ids("N.KOZ")).toEqual(["s1"]);
     expect(await ids("a_b+c-d@")).toEqual(["s3"]);

@@ -12,6 +12,10 @@ const RANGES = [
   { value: "7d", label: "Last 7 days" },
 ] as const;
 
+/** A big install serves a snapshot (overview-snapshots.ts); say so when it is not from just now. */
+const isSnapshot = (o: Overview) =>
+  o.computed_at !== undefined && Date.now() - Date.parse(o.computed_at) > 5_000;
+
 type Load = { state: "loading" } | { state: "error"; message: string } | { state: "done"; data: Overview };
 
 /** The whole system at a glance: activity over time, top errors, worst-hit users, health. */
@@ -87,6 +91,11 @@ export default function OverviewTab() {
       {load.state === "error" && <ErrorBox message={load.message} onRetry={() => setRefresh((n) => n + 1)} />}
       {data && (
         <>
+          {isSnapshot(data) && (
+            <p className="muted small">
+              Counted at {formatDateTime(data.computed_at as string, locale)}; new events are added live.
+            </p>
+          )}
           <div className="stats stats-3">
             <Total label="Events" value={formatNumber(data.totals.events, locale)} />
             <Total

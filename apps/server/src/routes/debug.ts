@@ -13,6 +13,7 @@ import { requireRole, roleOf } from "../auth/guard.ts";
 import type { AppContext } from "../context.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { type LogQuery, parseLogQuery } from "./log-filter.ts";
+import { Snapshots } from "./overview-snapshots.ts";
 
 type UserParams = { Params: { userId: string } };
 
@@ -26,6 +27,11 @@ function checkUserId(userId: string) {
 export async function debugRoutes(app: FastifyInstance, ctx: AppContext) {
   const staff = requireRole(ctx, "admin", "sales");
   const db = ctx.store.db;
+  // Keyed by role and range; the role goes into asStaff, so row-level security still decides.
+  const overviews = new Snapshots((key) => {
+    const [role, range] = key.split(" ") as [string, OverviewRange];
+    return asStaff(db, role, (tx) => getOverview(tx, range));
+  });
 
   app.get<{ Querystring: { q?: string } }>(
     "/api/tripwire/debug/search-users",
@@ -64,6 +70,7 @@ export async function debugRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Querystring: { range?: string } }>("/api/overview", { preHandler: staff }, async (request) => {
     const range = request.query.range ?? "24h";
     if (range !== "24h" && range !== "7d") throw badRequest("range must be 24h or 7d.");
-    return asStaff(db, roleOf(request), (tx) => getOverview(tx, range as OverviewRange));
+    const { value, computedAt } = await overviews.get(`${roleOf(request)} ${range}`);
+    return { ...value, computed_at: computedAt };
   });
 }

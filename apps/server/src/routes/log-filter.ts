@@ -1,4 +1,4 @@
-import { CATEGORIES, SEVERITIES } from "@usertrail/core";
+import { CATEGORIES, isCalendarDay, SEVERITIES } from "@usertrail/core";
 import { decodeCursor, type LogFilter } from "@usertrail/store";
 import { badRequest } from "../errors.ts";
 
@@ -39,7 +39,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
 function date(value: string | undefined, name: string): Date | undefined {
   if (value === undefined || value === "") return undefined;
   const d = new Date(value);
-  if (value.length > 64 || !ISO_DATE.test(value) || Number.isNaN(d.getTime())) {
+  if (value.length > 64 || !ISO_DATE.test(value) || Number.isNaN(d.getTime()) || !isCalendarDay(value)) {
     throw badRequest(`${name} is not a valid date; use ISO 8601 like 2025-12-21 or 2025-12-21T16:00:00Z.`);
   }
   return d;

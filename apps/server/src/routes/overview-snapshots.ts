@@ -1,0 +1,74 @@
+/**
+ * The Overview counts every event in a window; at 10M events that takes seconds of database time,
+ * however it is indexed. When it is that expensive, a staff member gets the last snapshot at once
+ * and one background query refreshes it, however many panels are open (the live feed ticks the
+ * counters between snapshots). When it is cheap (a small install, the tests) every request is fresh.
+ */
+export interface SnapshotOptions {
+  /** A computation faster than this is not worth caching: every request computes afresh. */
+  cheapMs: number;
+  /** An expensive snapshot is refreshed at most once per this many times its own duration… */
+  costFactor: number;
+  /** …and at least this long apart. */
+  minAgeMs: number;
+  /** A snapshot older than this is never served (after a quiet night); the caller waits instead. */
+  maxStaleMs: number;
+}
+
+export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = {
+  cheapMs: 50,
+  costFactor: 10,
+  minAgeMs: 5_000,
+  maxStaleMs: 5 * 60_000,
+};
+
+interface Snapshot<T> {
+  value: T;
+  computedAt: number;
+  durationMs: number;
+}
+
+export class Snapshots<T> {
+  private readonly snapshots = new Map<string, Snapshot<T>>();
+  private readonly inFlight = new Map<string, Promise<Snapshot<T>>>();
+
+  constructor(
+    private readonly compute: (key: string) => Promise<T>,
+    private readonly options: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The value for `key` and when it was computed. */
+  async get(key: string): Promise<{ value: T; computedAt: Date }> {
+    const { cheapMs, costFactor, minAgeMs, maxStaleMs } = this.options;
+    const last = this.snapshots.get(key);
+    const age = last ? this.now() - last.computedAt : Number.POSITIVE_INFINITY;
+    let snapshot: Snapshot<T>;
+    if (!last || last.durationMs < cheapMs || age > maxStaleMs) {
+      snapshot = await this.refresh(key);
+    } else {
+      if (age > Math.max(minAgeMs, costFactor * last.durationMs)) {
+        // Served stale while one refresh runs; its failure keeps the old snapshot (next call retries).
+        this.refresh(key).catch(() => {});
+      }
+      snapshot = last;
+    }
+    return { value: snapshot.value, computedAt: new Date(snapshot.computedAt) };
+  }
+
+  /** One computation per key at a time: callers arriving meanwhile share it. */
+  private refresh(key: string): Promise<Snapshot<T>> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const started = this.now();
+    const run = this.compute(key)
+      .then((value) => {
+        const snapshot = { value, computedAt: started, durationMs: this.now() - started };
+        this.snapshots.set(key, snapshot);
+        return snapshot;
+      })
+      .finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, run);
+    return run;
+  }
+}
