@@ -7,6 +7,8 @@ export interface LoadResult {
   failures: number;
   seconds: number;
   latenciesMs: number[];
+  /** Open loop only: how late the generator sent each request (its own stalls, part of latency). */
+  sendLateMs?: number[];
 }
 
 /** `connections` keep-alive sockets that POST event batches to /api/events with the ingest key. */
@@ -49,7 +51,7 @@ export async function openLoop(
   seconds: number,
   batch: () => string,
 ): Promise<LoadResult> {
-  const result: LoadResult = { requests: 0, failures: 0, seconds: 0, latenciesMs: [] };
+  const result: LoadResult = { requests: 0, failures: 0, seconds: 0, latenciesMs: [], sendLateMs: [] };
   const started = performance.now();
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
@@ -58,6 +60,7 @@ export async function openLoop(
     while (sent < due) {
       sent++;
       const scheduled = started + (sent / perSecond) * 1000;
+      result.sendLateMs?.push(performance.now() - scheduled);
       const one = p
         .post(batch())
         // Latency counts from when the request was due, so a stalled generator cannot hide a queue.

@@ -24,10 +24,10 @@ export interface IngestWriterOptions {
    */
   maxQueuedEvents?: number;
   /**
-   * Group transactions in flight at once. One is enough for an embedded database (it runs one
-   * transaction at a time anyway). On a PostgreSQL server a group spends most of its time waiting:
-   * for round trips and for its COMMIT's WAL flush; with a few in flight the next group is built
-   * while the last one flushes, and PostgreSQL flushes concurrent commits together.
+   * Group transactions in flight at once (default 1). With more, the next group is built while the
+   * last one waits for its WAL flush, which can pay where fsync, not CPU, is the limit; where CPU is
+   * (the 2-core bench machine) it only splits groups and costs more per event (bench/README.md).
+   * An embedded database runs one transaction at a time, so there more would only queue.
    */
   maxInFlight?: number;
 }
