@@ -90,7 +90,9 @@ export interface RunningServer {
 /** Starts `npm start`'s entry point as a child process against the given database. */
 export async function startServer(db: BenchDatabase, extraEnv: Record<string, string> = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
+  // SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server (NODE_OPTIONS may not).
+  const nodeArgs = process.env.SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "apps/server/src/main.ts"], {
     cwd: new URL("..", import.meta.url).pathname,
     env: {
       ...process.env,

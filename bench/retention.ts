@@ -4,8 +4,13 @@
  * then measures ingest and panel-query latency while idle and while the retention sweep deletes
  * them in 5,000-row batches, and checks the counters against COUNT(*) afterwards.
  *
- *   node --import tsx bench/retention.ts [rows=1000000] [batch=5000] [postgres|pglite]
+ *   node --import tsx bench/retention.ts [rows=1000000] [batch=5000] [postgres|pglite] [batchMs]
+ *   (batch is the most rows per transaction, RETENTION_BATCH; batchMs the time budget of one batch)
  *   (TEST_DATABASE_URL picks the server; default postgres://postgres@127.0.0.1:5432/test)
+ *
+ * On a data set loaded by bench/load-data.ts (10M events over 30 days) instead of fresh old rows:
+ *   EXISTING=usertrail_bench_10m DAYS=15 node --import tsx bench/retention.ts 0 50000 postgres
+ * sweeps everything older than DAYS days from it (about half) and keeps the database.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,50 +25,31 @@ const USERS = 10_000;
 const BASE = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 const KIND = process.argv[4] === "pglite" ? "pglite" : "postgres";
+const BATCH_MS = process.argv[5] ? Number(process.argv[5]) : undefined; // default: the store's
 
-const name = `usertrail_bench_${process.pid}`;
+const EXISTING = process.env.EXISTING;
+const DAYS = Number(process.env.DAYS ?? 30);
+const name = EXISTING ?? `usertrail_bench_${process.pid}`;
 const admin = new pg.Client({ connectionString: BASE });
 const url = new URL(BASE);
 url.pathname = `/${name}`;
 const dataDir = mkdtempSync(join(tmpdir(), "usertrail-bench-"));
 if (KIND === "postgres") {
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  if (!EXISTING) await admin.query(`CREATE DATABASE ${name}`);
 }
 const store = await openStore(KIND === "postgres" ? { databaseUrl: url.toString() } : { dataDir });
 
 try {
   let t = Date.now();
-  // Old rows straight in SQL (the ingest path is not what is measured here), with their counters,
-  // on a connection of its own without the store's statement timeout.
-  const client = KIND === "postgres" ? new pg.Client({ connectionString: url.toString() }) : null;
-  await client?.connect();
-  const loader = { query: (sql: string) => (client ? client.query(sql) : store.db.query(sql)) };
-  await loader.query(
-    `INSERT INTO users (id, email, created_at)
-       SELECT 'bench-' || u, 'bench' || u || '@example.com', now() - interval '200 days'
-         FROM generate_series(1, ${USERS}) u`,
+  if (!EXISTING) await loadOldRows();
+  const [{ rows, old } = { rows: 0, old: 0 }] = await store.db.query<{ rows: number; old: number }>(
+    `SELECT count(*)::float8 AS rows, count(*) FILTER (WHERE created_at < now() - $1 * interval '1 day')::float8 AS old
+       FROM user_activity_logs`,
+    [DAYS],
   );
-  for (let from = 1; from <= ROWS; from += 250_000) {
-    const to = Math.min(ROWS, from + 249_999);
-    await loader.query(
-      `INSERT INTO user_activity_logs (event_id, user_id, event_type, event_category, message, severity, created_at)
-         SELECT gen_random_uuid(), 'bench-' || (i % ${USERS} + 1), 'LESSON_COMPLETE', 'content', 'lesson ' || (i % 50),
-                (ARRAY['info','info','info','error','critical'])[i % 5 + 1],
-                now() - interval '31 days' - (i * interval '1 second')
-           FROM generate_series(${from}, ${to}) i`,
-    );
-  }
-  await loader.query(
-    `INSERT INTO user_stats (user_id, total_events, errors, critical, last_seen)
-       SELECT user_id, count(*), count(*) FILTER (WHERE severity IN ('error','critical')),
-              count(*) FILTER (WHERE severity = 'critical'), max(created_at)
-         FROM user_activity_logs GROUP BY user_id`,
-  );
-  await loader.query("ANALYZE");
-  await client?.end();
   console.log(
-    `${KIND}: loaded ${ROWS.toLocaleString("en")} old rows in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    `${KIND}: ${rows.toLocaleString("en")} log rows, ${old.toLocaleString("en")} older than ${DAYS} days`,
   );
 
   const percentile = (xs: number[], p: number) => {
@@ -101,8 +87,9 @@ try {
   t = Date.now();
   let sweeping = true;
   const sweep = runRetention(store.db, {
-    cutoff: new Date(Date.now() - 30 * 86_400_000),
+    cutoff: new Date(Date.now() - DAYS * 86_400_000),
     batchSize: BATCH,
+    batchMs: BATCH_MS,
   }).finally(() => {
     sweeping = false;
   });
@@ -111,7 +98,8 @@ try {
   const secs = (Date.now() - t) / 1000;
   console.log(`during: ingest ${during.ingest}\n        read   ${during.read}`);
   console.log(
-    `sweep: ${result.logs.toLocaleString("en")} rows in ${result.batches} batches of ${BATCH}, ${secs.toFixed(1)} s, ` +
+    `sweep: ${result.logs.toLocaleString("en")} rows in ${result.batches} batches of at most ${BATCH} rows / ${BATCH_MS ?? "default"} ms ` +
+      `(longest ${result.longestBatchMs.toFixed(0)} ms; VACUUM ${result.vacuumMs.toFixed(0)} ms), ${secs.toFixed(1)} s, ` +
       `${Math.round(result.logs / secs).toLocaleString("en")} rows/s`,
   );
 
@@ -124,8 +112,43 @@ try {
 } finally {
   await store.close();
   if (KIND === "postgres") {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (!EXISTING) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Old rows straight in SQL (the ingest path is not what is measured here), with their counters. */
+async function loadOldRows() {
+  const t = Date.now();
+  // On a connection of its own, without the store's statement timeout.
+  const client = KIND === "postgres" ? new pg.Client({ connectionString: url.toString() }) : null;
+  await client?.connect();
+  const loader = { query: (sql: string) => (client ? client.query(sql) : store.db.query(sql)) };
+  await loader.query(
+    `INSERT INTO users (id, email, created_at)
+         SELECT 'bench-' || u, 'bench' || u || '@example.com', now() - interval '200 days'
+           FROM generate_series(1, ${USERS}) u`,
+  );
+  for (let from = 1; from <= ROWS; from += 250_000) {
+    const to = Math.min(ROWS, from + 249_999);
+    await loader.query(
+      `INSERT INTO user_activity_logs (event_id, user_id, event_type, event_category, message, severity, created_at)
+           SELECT gen_random_uuid(), 'bench-' || (i % ${USERS} + 1), 'LESSON_COMPLETE', 'content', 'lesson ' || (i % 50),
+                  (ARRAY['info','info','info','error','critical'])[i % 5 + 1],
+                  now() - interval '31 days' - (i * interval '1 second')
+             FROM generate_series(${from}, ${to}) i`,
+    );
+  }
+  await loader.query(
+    `INSERT INTO user_stats (user_id, total_events, errors, critical, last_seen)
+         SELECT user_id, count(*), count(*) FILTER (WHERE severity IN ('error','critical')),
+                count(*) FILTER (WHERE severity = 'critical'), max(created_at)
+           FROM user_activity_logs GROUP BY user_id`,
+  );
+  await loader.query("ANALYZE");
+  await client?.end();
+  console.log(
+    `${KIND}: loaded ${ROWS.toLocaleString("en")} old rows in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
 }

@@ -11,8 +11,11 @@ const envSchema = z.object({
   INGEST_KEY: z.string().min(16, "INGEST_KEY must be at least 16 characters").optional(),
   PUBLIC_KEY: z.string().min(8, "PUBLIC_KEY must be at least 8 characters").optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  /** Rows per retention transaction: smaller means shorter waits for ingest, a longer sweep. */
-  RETENTION_BATCH: z.coerce.number().int().min(100).max(100_000).default(5000),
+  /**
+   * Most rows per retention transaction. The sweep sizes its batches to a time budget (100 ms on
+   * PGlite, 250 ms on PostgreSQL) and never past this; lower it to shorten waits further.
+   */
+  RETENTION_BATCH: z.coerce.number().int().min(100).max(100_000).default(50_000),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, "SMTP_URL must look like smtp://user:pass@host:587 or smtps://host:465")

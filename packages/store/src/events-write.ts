@@ -54,7 +54,7 @@ export async function insertEvents(
        INSERT INTO user_stats AS s (user_id, total_events, errors, critical, last_seen)
        SELECT user_id, count(*), count(*) FILTER (WHERE severity IN ('error', 'critical')),
               count(*) FILTER (WHERE severity = 'critical'), max(created_at)
-         FROM ins GROUP BY user_id ORDER BY user_id COLLATE "C"
+         FROM ins GROUP BY user_id ORDER BY user_id COLLATE "C" -- the lock order retention uses too
        ON CONFLICT (user_id) DO UPDATE SET
          total_events = s.total_events + excluded.total_events,
          errors = s.errors + excluded.errors,

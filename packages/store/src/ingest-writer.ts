@@ -80,9 +80,11 @@ export class IngestWriter {
   }
 
   /**
-   * Starts groups on the next turn of the event loop rather than inside write(): requests whose
-   * bodies were parsed in the same turn (a burst read from many sockets at once) then share one
-   * group instead of the first going alone.
+   * Starts groups on the next turn of the event loop rather than inside write() or right after the
+   * last commit: requests whose bytes already arrived are read first and share the group instead of
+   * the first going alone. PGlite needs it most: it runs SQL synchronously on this thread with only
+   * microtask awaits between statements, so without the turn each request got its own transaction
+   * before the next request's socket was even read.
    */
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight) return;
