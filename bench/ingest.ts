@@ -1,7 +1,7 @@
 /**
  * Ingest throughput over HTTP on loopback against the real server (a child process), with the
  * limit (COPY) and the naive way (one awaited INSERT per event) measured in the same run:
- *   node --import tsx bench/ingest.ts --db=postgres|pglite [--seconds=15]
+ *   node --expose-gc --import tsx bench/ingest.ts --db=postgres|pglite [--seconds=15]
  * Stored events are counted in the database afterwards, per phase (metadata.phase).
  */
 import { PGlite } from "@electric-sql/pglite";
@@ -65,6 +65,21 @@ async function raw(db: BenchDatabase): Promise<Raw> {
   };
 }
 
+/**
+ * Checkpoints the PostgreSQL server has made so far (any database's: the server is shared). A
+ * checkpoint flushes every dirty page and can hold commits for 100 ms and more, so the open-loop
+ * phase reports how many fell inside it beside its p99.
+ */
+async function checkpoints(db: BenchDatabase): Promise<number> {
+  if (!db.url) return 0;
+  const conn = await raw(db);
+  const [row] = await conn.query<{ n: number }>(
+    "SELECT (checkpoints_timed + checkpoints_req)::int AS n FROM pg_stat_bgwriter",
+  );
+  await conn.close();
+  return Number(row?.n ?? 0);
+}
+
 async function baselines(db: BenchDatabase) {
   await (await openStore({ databaseUrl: db.url, dataDir: db.dataDir })).close(); // migrations
   const conn = await raw(db);
@@ -105,6 +120,10 @@ function line(name: string, r: LoadResult, stored: number, perRequest: number) {
     `${name.padEnd(34)} ${fmt(rate).padStart(8)} events/s stored (${fmt(r.requests / r.seconds)} req/s x ${perRequest}), ` +
       `p50 ${fmt(p50, 1)} ms, p99 ${fmt(p99, 1)} ms, failures ${r.failures}`,
   );
+  if (r.sendLateMs) {
+    // Latency counts from when each request was due; this part of it is the generator's own delay.
+    console.log(`${"".padEnd(34)} (generator sent late by p99 ${fmt(percentile(r.sendLateMs, 99), 1)} ms)`);
+  }
   return rate;
 }
 
@@ -113,13 +132,22 @@ async function main() {
   console.log(`ingest benchmark on ${kind}; ${machine()}`);
   const { copyRate, naiveRate } = await baselines(db);
   const server = await startServer(db);
-  const http = pool(server.url, 64);
+  const http = await pool(server.url, 64);
   const results: Record<string, LoadResult> = {};
+  // The generator's own garbage (the COPY baseline's 200,000 rows, earlier phases) is collected
+  // between phases (`--expose-gc`), so a long pause of the generator does not land in a measurement.
+  const collect = () => (globalThis as { gc?: () => void }).gc?.();
+  collect();
   results.b100 = await closedLoop(http, 8, SECONDS, bodies("b100", 100));
+  collect();
   results.b1000 = await closedLoop(http, 4, SECONDS, bodies("b1000", 1000));
+  collect();
   results.single = await closedLoop(http, 64, SECONDS, bodies("single", 1));
   const halfRate = Math.max(1, Math.round(results.single.requests / results.single.seconds / 2));
+  collect();
+  const checkpointsBefore = await checkpoints(db);
   results.half = await openLoop(http, halfRate, SECONDS, bodies("half", 1));
+  const halfCheckpoints = (await checkpoints(db)) - checkpointsBefore;
   await http.close();
   await server.stop();
   const conn = await raw(db);
@@ -146,6 +174,9 @@ async function main() {
   };
   for (const [key, r] of Object.entries(results)) {
     const rate = line(names[key] as string, r, counts.get(key) ?? 0, sizes[key] as number);
+    if (key === "half" && db.url) {
+      console.log(`${"".padEnd(34)} (PostgreSQL checkpoints during this phase: ${halfCheckpoints})`);
+    }
     if (key !== "half") {
       console.log(
         `${"".padEnd(34)} = ${fmt((rate / copyRate) * 100)}% of COPY, ${fmt(rate / naiveRate, 1)}x naive`,

@@ -1,5 +1,5 @@
-/** The HTTP load generator shared by the ingest and memory benchmarks: undici keep-alive, many senders. */
-import { Pool } from "undici";
+/** The HTTP load generator shared by the ingest and memory benchmarks: keep-alive sockets, many senders. */
+import { LoadClient } from "./http-client.ts";
 import { INGEST_KEY, sleep } from "./lib.ts";
 
 export interface LoadResult {
@@ -7,29 +7,21 @@ export interface LoadResult {
   failures: number;
   seconds: number;
   latenciesMs: number[];
+  /** Open loop only: how late the generator sent each request (its own stalls, part of latency). */
+  sendLateMs?: number[];
 }
 
-export function pool(url: string, connections: number): Pool {
-  return new Pool(url, { connections, keepAliveTimeout: 60_000, pipelining: 1 });
-}
-
-/** Sends one POST /api/events body; answers its latency in ms, or throws on a non-2xx answer. */
-export async function post(p: Pool, body: string): Promise<number> {
-  const started = performance.now();
-  const res = await p.request({
-    method: "POST",
-    path: "/api/events",
-    headers: { authorization: `Bearer ${INGEST_KEY}`, "content-type": "application/json" },
-    body,
+/** `connections` keep-alive sockets that POST event batches to /api/events with the ingest key. */
+export function pool(url: string, connections: number): Promise<LoadClient> {
+  return LoadClient.open(`${url}/api/events`, connections, {
+    Authorization: `Bearer ${INGEST_KEY}`,
+    "Content-Type": "application/json",
   });
-  const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`${res.statusCode}: ${text.slice(0, 200)}`);
-  return performance.now() - started;
 }
 
 /** Closed loop: `senders` loops, each sending its next batch as soon as the last is answered. */
 export async function closedLoop(
-  p: Pool,
+  p: LoadClient,
   senders: number,
   seconds: number,
   batch: () => string,
@@ -40,7 +32,7 @@ export async function closedLoop(
   const sender = async () => {
     while (performance.now() < until) {
       try {
-        result.latenciesMs.push(await post(p, batch()));
+        result.latenciesMs.push(await p.post(batch()));
         result.requests++;
       } catch (error) {
         if (result.failures++ < 3) console.error(String(error));
@@ -54,12 +46,12 @@ export async function closedLoop(
 
 /** Open loop: requests start at a fixed rate whatever the answers do, so latency is measured honestly. */
 export async function openLoop(
-  p: Pool,
+  p: LoadClient,
   perSecond: number,
   seconds: number,
   batch: () => string,
 ): Promise<LoadResult> {
-  const result: LoadResult = { requests: 0, failures: 0, seconds: 0, latenciesMs: [] };
+  const result: LoadResult = { requests: 0, failures: 0, seconds: 0, latenciesMs: [], sendLateMs: [] };
   const started = performance.now();
   const inFlight = new Set<Promise<void>>();
   let sent = 0;
@@ -68,7 +60,9 @@ export async function openLoop(
     while (sent < due) {
       sent++;
       const scheduled = started + (sent / perSecond) * 1000;
-      const one = post(p, batch())
+      result.sendLateMs?.push(performance.now() - scheduled);
+      const one = p
+        .post(batch())
         // Latency counts from when the request was due, so a stalled generator cannot hide a queue.
         .then((ms) => {
           result.latenciesMs.push(Math.max(ms, performance.now() - scheduled));

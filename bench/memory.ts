@@ -56,7 +56,7 @@ async function main() {
   );
   const seconds = MINUTES * 60;
   const until = Date.now() + seconds * 1000;
-  const http = pool(server.url, 32);
+  const http = await pool(server.url, 32);
   const samples: number[] = [server.rssMb()];
   console.log(`t=0s RSS ${fmt(samples[0] ?? 0)} MB (idle, after start)`);
   const sampler = (async () => {

@@ -40,6 +40,8 @@ const envSchema = z.object({
   /** Public-key ingest requests per minute from one IP address, and for one user id. */
   INGEST_RATE_LIMIT_IP: z.coerce.number().int().min(1).default(1200),
   INGEST_RATE_LIMIT_USER: z.coerce.number().int().min(1).default(120),
+  /** Ingest group transactions in flight at once on PostgreSQL (see IngestWriterOptions.maxInFlight). */
+  INGEST_TRANSACTIONS: z.coerce.number().int().min(1).max(8).default(1),
   PUBLIC_URL: z.string().optional(),
   LOG_LEVEL: z.string().default("info"),
 });

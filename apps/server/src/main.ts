@@ -7,6 +7,7 @@ const env = loadEnv();
 const app = await buildServer({
   dataDir: env.DATA_DIR,
   databaseUrl: env.DATABASE_URL,
+  ingestTransactions: env.INGEST_TRANSACTIONS,
   adminEmail: env.ADMIN_EMAIL,
   adminPassword: env.ADMIN_PASSWORD,
   ingestKey: env.INGEST_KEY,

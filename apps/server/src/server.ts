@@ -28,6 +28,8 @@ import { Worker, type WorkerConfig } from "./worker/worker.ts";
 export interface ServerOptions {
   dataDir?: string;
   databaseUrl?: string;
+  /** Ingest group transactions in flight at once on PostgreSQL (INGEST_TRANSACTIONS). */
+  ingestTransactions?: number;
   /** An already-open store (tests share one); otherwise one is opened from dataDir/databaseUrl. */
   store?: Store;
   adminEmail?: string;
@@ -64,7 +66,12 @@ const redactUrl = (url: string) => url.replace(/([?&](?:key|sentry_key|token)=)[
 /** Builds the whole server: store, keys, first admin, routes and the panel. Call `listen` on it. */
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const store =
-    options.store ?? (await openStore({ dataDir: options.dataDir, databaseUrl: options.databaseUrl }));
+    options.store ??
+    (await openStore({
+      dataDir: options.dataDir,
+      databaseUrl: options.databaseUrl,
+      ingestTransactions: options.ingestTransactions,
+    }));
   const app = Fastify({
     logger:
       options.logger === undefined

@@ -1,9 +1,19 @@
 /** A row as the drivers return it: column name to parsed value. */
 export type Row = Record<string, unknown>;
 
+/** How to run one statement. */
+export interface QueryOptions {
+  /**
+   * Keep the statement prepared under this name on each server connection, so PostgreSQL parses
+   * and plans it once rather than on every call. Only for hot statements whose text never changes
+   * (one name, one text); PGlite ignores it.
+   */
+  prepare?: string;
+}
+
 /** What a query needs: run one parameterised statement. */
 export interface Queryable {
-  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T = Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs several statements at once, with no parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**

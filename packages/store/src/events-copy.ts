@@ -60,6 +60,7 @@ export async function copyEvents(
       unique.map((e) => e.severity),
       unique.map((e) => e.created_at.toISOString()),
     ],
+    { prepare: "ingest_claim_ids" },
   );
   for (const row of stored) firstById.delete(row.event_id);
   if (firstById.size === 0) return new Set();

@@ -1,6 +1,7 @@
 import type { AcceptedEvent } from "@usertrail/core";
-import type { Queryable } from "./db.ts";
+import type { Database, Queryable } from "./db.ts";
 import { copyEvents } from "./events-copy.ts";
+import { storeGroupInOneStatement } from "./events-one-statement.ts";
 import { draftIssues, type IssueDraft, upsertIssues } from "./issues-write.ts";
 import { mergeTouches, upsertUsers } from "./users-write.ts";
 
@@ -62,6 +63,7 @@ export async function insertEvents(
      )
      SELECT event_id::text FROM ins`,
     [JSON.stringify(rows)],
+    { prepare: "ingest_insert_events" },
   );
   return new Set(inserted.map((r) => r.event_id));
 }
@@ -95,6 +97,16 @@ export function userCreatedEvents(
     });
   }
   return out;
+}
+
+/**
+ * Stores one commit group of the ingest writer and commits it. A small group (single-event requests)
+ * is one statement, one round trip; a big one is a transaction whose events go in by COPY.
+ * Returns the event ids that were new.
+ */
+export function storeGroup(db: Database, events: AcceptedEvent[]): Promise<Set<string>> {
+  if (events.length < COPY_MIN_EVENTS) return storeGroupInOneStatement(db, events);
+  return db.transaction((tx) => storeEventGroup(tx, events));
 }
 
 /**

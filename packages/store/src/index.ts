@@ -15,7 +15,12 @@ export type { Database, Queryable, Row } from "./db.ts";
 export * from "./erasure.ts";
 export { insertEvents, type UserSource } from "./events-write.ts";
 export * from "./health-write.ts";
-export { type CommitListener, IngestWriter, type StoreStatus } from "./ingest-writer.ts";
+export {
+  type CommitListener,
+  IngestWriter,
+  type IngestWriterOptions,
+  type StoreStatus,
+} from "./ingest-writer.ts";
 export * from "./jobs.ts";
 export * from "./live-read.ts";
 export * from "./logs-export.ts";
@@ -38,6 +43,8 @@ export interface StoreOptions {
   dataDir?: string;
   /** A PostgreSQL server; when set, the embedded database is not used. */
   databaseUrl?: string;
+  /** Ingest group transactions in flight at once on PostgreSQL (default 1; see IngestWriterOptions). */
+  ingestTransactions?: number;
 }
 
 export interface Store {
@@ -68,7 +75,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   } else {
     await migrate(db);
   }
-  const writer = new IngestWriter(db);
+  // PGlite runs one transaction at a time, so groups in flight at once would only queue there.
+  const writer = new IngestWriter(db, {
+    maxInFlight: db.kind === "postgres" ? (options.ingestTransactions ?? 1) : 1,
+  });
   const analyzing = db.kind === "pglite" ? await keepStatisticsFresh(db, writer) : async () => {};
   return {
     db,

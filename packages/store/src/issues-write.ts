@@ -90,5 +90,6 @@ export async function upsertIssues(
        status_changed_at = CASE WHEN i.status = 'resolved' AND excluded.last_seen > i.status_changed_at
                                 THEN now() ELSE i.status_changed_at END`,
     [JSON.stringify(input), JSON.stringify([...meta.values()])],
+    { prepare: "ingest_upsert_issues" },
   );
 }

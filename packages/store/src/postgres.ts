@@ -1,7 +1,7 @@
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { type Database, parseInt8, type Queryable } from "./db.ts";
+import { type Database, parseInt8, type Queryable, type QueryOptions } from "./db.ts";
 import { isDatabaseUnavailable } from "./unavailable.ts";
 
 pg.types.setTypeParser(pg.types.builtins.INT8, parseInt8);
@@ -33,8 +33,12 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // An idle client losing its server (a restart) must not crash the process.
   pool.on("error", () => {});
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<T>(sql: string, params?: unknown[]) {
-      return (await client.query(sql, params as unknown[])).rows as T[];
+    async query<T>(sql: string, params?: unknown[], options?: QueryOptions) {
+      const name = options?.prepare;
+      const result = name
+        ? await client.query({ name, text: sql, values: params })
+        : await client.query(sql, params as unknown[]);
+      return result.rows as T[];
     },
     async exec(sql: string) {
       await client.query(sql);

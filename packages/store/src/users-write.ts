@@ -16,16 +16,7 @@ export interface UserTouch {
  */
 export async function upsertUsers(tx: Queryable, touches: UserTouch[]): Promise<Set<string>> {
   if (touches.length === 0) return new Set();
-  const rows = touches
-    .slice()
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((t) => ({
-      id: t.id,
-      email: t.block?.email ?? null,
-      phone: t.block?.phone ?? null,
-      full_name: t.block?.full_name ?? null,
-      created_at: t.seenAt.toISOString(),
-    }));
+  const rows = userRows(touches);
   // Touches without a profile (most events) only insert a missing user: ON CONFLICT DO NOTHING takes
   // no row lock, where DO UPDATE locks (and writes WAL for) every existing row even when its WHERE is false.
   const created = await tx.query<{ id: string; inserted: boolean }>(
@@ -54,8 +45,23 @@ export async function upsertUsers(tx: Queryable, touches: UserTouch[]): Promise<
      )
      SELECT id, true AS inserted FROM bare UNION ALL SELECT id, inserted FROM profiled`,
     [JSON.stringify(rows)],
+    { prepare: "ingest_upsert_users" },
   );
   return new Set(created.filter((r) => r.inserted).map((r) => r.id));
+}
+
+/** Touches as the upsert's input rows, sorted by id so concurrent writers lock users in one order. */
+export function userRows(touches: UserTouch[]) {
+  return touches
+    .slice()
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((t) => ({
+      id: t.id,
+      email: t.block?.email ?? null,
+      phone: t.block?.phone ?? null,
+      full_name: t.block?.full_name ?? null,
+      created_at: t.seenAt.toISOString(),
+    }));
 }
 
 /** Merges the touches of one batch per user: the latest non-empty field wins, the earliest time counts. */

@@ -23,10 +23,18 @@ export async function resolveKeys(db: Database, configured: { ingestKey?: string
   return { ingestKey, publicKey, generated } satisfies IngestKeys;
 }
 
+const sha256 = (s: string) => createHash("sha256").update(s).digest();
+
+/** Digests of the configured keys (a handful per process), so each check hashes only what was given. */
+const expectedDigests = new Map<string, Buffer>();
+
 /** Compares secrets in constant time (hashing first, so lengths do not leak either). */
 export function sameSecret(given: string | undefined, expected: string): boolean {
   if (!given) return false;
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
+  let b = expectedDigests.get(expected);
+  if (!b) {
+    b = sha256(expected);
+    if (expectedDigests.size < 64) expectedDigests.set(expected, b);
+  }
+  return timingSafeEqual(sha256(given), b);
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from "fastify";
-import { sameSecret } from "../auth/keys.ts";
+import { carriesIngestKey } from "../auth/ingest-auth.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../errors.ts";
 
@@ -18,10 +18,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
 };
 
 /** The host app's backend (INGEST_KEY) sends everyone's events from one address; it is trusted. */
-function isServerCaller(ctx: AppContext, request: FastifyRequest): boolean {
-  const header = request.headers.authorization;
-  return !!header?.startsWith("Bearer ") && sameSecret(header.slice(7).trim(), ctx.keys.ingestKey);
-}
+const isServerCaller = carriesIngestKey;
 
 /** The user a public request speaks for: the first event's user_id, or a client error's user. */
 function userKeyOf(request: FastifyRequest): string {
