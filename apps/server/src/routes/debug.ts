@@ -13,7 +13,7 @@ import { requireRole, roleOf } from "../auth/guard.ts";
 import type { AppContext } from "../context.ts";
 import { badRequest, notFound } from "../errors.ts";
 import { type LogQuery, parseLogQuery } from "./log-filter.ts";
-import { Snapshots } from "./overview-snapshots.ts";
+import { DEFAULT_SNAPSHOT_OPTIONS, Snapshots } from "./overview-snapshots.ts";
 
 type UserParams = { Params: { userId: string } };
 
@@ -28,10 +28,18 @@ export async function debugRoutes(app: FastifyInstance, ctx: AppContext) {
   const staff = requireRole(ctx, "admin", "sales");
   const db = ctx.store.db;
   // Keyed by role and range; the role goes into asStaff, so row-level security still decides.
-  const overviews = new Snapshots((key) => {
-    const [role, range] = key.split(" ") as [string, OverviewRange];
-    return asStaff(db, role, (tx) => getOverview(tx, range));
-  });
+  // Kept only when it is big: 100,000+ events counted and 50+ ms spent.
+  const overviews = new Snapshots(
+    (key) => {
+      const [role, range] = key.split(" ") as [string, OverviewRange];
+      return asStaff(db, role, (tx) => getOverview(tx, range));
+    },
+    {
+      ...DEFAULT_SNAPSHOT_OPTIONS,
+      worthKeeping: (overview, ms) =>
+        ms >= 50 && (overview as { totals: { events: number } }).totals.events >= 100_000,
+    },
+  );
 
   app.get<{ Querystring: { q?: string } }>(
     "/api/tripwire/debug/search-users",

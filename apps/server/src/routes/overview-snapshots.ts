@@ -5,8 +5,12 @@
  * counters between snapshots). When it is cheap (a small install, the tests) every request is fresh.
  */
 export interface SnapshotOptions {
-  /** A computation faster than this is not worth caching: every request computes afresh. */
-  cheapMs: number;
+  /**
+   * Whether a result is worth keeping; if not, every request computes afresh. Wall time alone is a
+   * poor judge on a busy machine (a tiny install can take 50 ms under load and then serve a stale
+   * answer), so the caller can also look at how much the result counted.
+   */
+  worthKeeping: (value: unknown, durationMs: number) => boolean;
   /** An expensive snapshot is refreshed at most once per this many times its own duration… */
   costFactor: number;
   /** …and at least this long apart. */
@@ -16,7 +20,7 @@ export interface SnapshotOptions {
 }
 
 export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = {
-  cheapMs: 50,
+  worthKeeping: (_value, durationMs) => durationMs >= 50,
   costFactor: 10,
   minAgeMs: 5_000,
   maxStaleMs: 5 * 60_000,
@@ -26,6 +30,7 @@ interface Snapshot<T> {
   value: T;
   computedAt: number;
   durationMs: number;
+  keep: boolean;
 }
 
 export class Snapshots<T> {
@@ -40,11 +45,11 @@ export class Snapshots<T> {
 
   /** The value for `key` and when it was computed. */
   async get(key: string): Promise<{ value: T; computedAt: Date }> {
-    const { cheapMs, costFactor, minAgeMs, maxStaleMs } = this.options;
+    const { costFactor, minAgeMs, maxStaleMs } = this.options;
     const last = this.snapshots.get(key);
     const age = last ? this.now() - last.computedAt : Number.POSITIVE_INFINITY;
     let snapshot: Snapshot<T>;
-    if (!last || last.durationMs < cheapMs || age > maxStaleMs) {
+    if (!last?.keep || age > maxStaleMs) {
       snapshot = await this.refresh(key);
     } else {
       if (age > Math.max(minAgeMs, costFactor * last.durationMs)) {
@@ -63,7 +68,9 @@ export class Snapshots<T> {
     const started = this.now();
     const run = this.compute(key)
       .then((value) => {
-        const snapshot = { value, computedAt: started, durationMs: this.now() - started };
+        const durationMs = this.now() - started;
+        const keep = this.options.worthKeeping(value, durationMs);
+        const snapshot = { value, computedAt: started, durationMs, keep };
         this.snapshots.set(key, snapshot);
         return snapshot;
       })
