@@ -25,6 +25,8 @@ import { closedLoop, type LoadResult, openLoop, pool } from "./load.ts";
 const f = flags();
 const kind = (f.db ?? "postgres") as Kind;
 const SECONDS = Number(f.seconds ?? 15);
+/** Seconds to wait before the half-load phase, so the disk has written back the phases before it. */
+const SETTLE = Number(f.settle ?? 0);
 const COPY_ROWS = Number(f["copy-rows"] ?? (kind === "postgres" ? 200_000 : 100_000));
 const INSERT = `INSERT INTO user_activity_logs (${COPY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 const RESET = "TRUNCATE user_activity_logs, users, user_stats";
@@ -145,6 +147,7 @@ async function main() {
   results.single = await closedLoop(http, 64, SECONDS, bodies("single", 1));
   const halfRate = Math.max(1, Math.round(results.single.requests / results.single.seconds / 2));
   collect();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE * 1000));
   const checkpointsBefore = await checkpoints(db);
   results.half = await openLoop(http, halfRate, SECONDS, bodies("half", 1));
   const halfCheckpoints = (await checkpoints(db)) - checkpointsBefore;

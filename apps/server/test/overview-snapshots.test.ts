@@ -97,7 +97,7 @@ describe("overview snapshots", () => {
     await expect(s.snapshots.get("other key")).rejects.toThrow("database gone");
   });
 
-  it("a small result is never kept, however slow the machine made it (the overview keeps 100,000+ events)", async () => {
+  it("a small result is never kept, however slow the machine made it (the overview keeps 10,000+ events)", async () => {
     const s = setup(400, () => false, { ...OPTIONS, worthKeeping: (value) => !String(value).endsWith("#1") });
     expect(await get(s)).toBe("admin 24h#1");
     expect(await get(s)).toBe("admin 24h#2");

@@ -28,7 +28,7 @@ export async function debugRoutes(app: FastifyInstance, ctx: AppContext) {
   const staff = requireRole(ctx, "admin", "sales");
   const db = ctx.store.db;
   // Keyed by role and range; the role goes into asStaff, so row-level security still decides.
-  // Kept only when it is big: 100,000+ events counted and 50+ ms spent.
+  // Kept only when it is big: 10,000+ events counted and 50+ ms spent.
   const overviews = new Snapshots(
     (key) => {
       const [role, range] = key.split(" ") as [string, OverviewRange];
@@ -37,7 +37,7 @@ export async function debugRoutes(app: FastifyInstance, ctx: AppContext) {
     {
       ...DEFAULT_SNAPSHOT_OPTIONS,
       worthKeeping: (overview, ms) =>
-        ms >= 50 && (overview as { totals: { events: number } }).totals.events >= 100_000,
+        ms >= 50 && (overview as { totals: { events: number } }).totals.events >= 10_000,
     },
   );
 
