@@ -71,4 +71,14 @@ describe.each(DATABASE_KINDS)("two-step search on %s", (kind) => {
     expect(await found("701 000-00-05")).toEqual(await exact("phone LIKE '%0000005'"));
     expect(await found("nobody-has-this")).toEqual([]);
   });
+
+  // The search function reads users as their owner, past the row-level policy: it must apply the
+  // policy's own check, or a student session (or a forgotten route check) could list everyone.
+  it("a caller who is not admin or sales finds nobody, even through the search function", async () => {
+    for (const role of ["student", "", "Admin", "admin "]) {
+      const rows = await asStaff(store.db, role, (tx) => findUsers(tx, "commonname"));
+      expect(rows, `role ${JSON.stringify(role)}`).toEqual([]);
+    }
+    expect(await found("commonname")).toHaveLength(50);
+  });
 });
