@@ -6,6 +6,7 @@ const OPTIONS = {
   costFactor: 10,
   minAgeMs: 1_000,
   maxStaleMs: 60_000,
+  maxKeys: 3,
 };
 
 /** A computation that takes `costMs` on a clock the test moves, counting its runs. */
@@ -103,5 +104,21 @@ describe("overview snapshots", () => {
     expect(await get(s)).toBe("admin 24h#2");
     expect((await s.snapshots.get("admin 24h")).value).toBe("admin 24h#2");
     expect(s.runs()).toBe(2);
+  });
+
+  it("keeps at most maxKeys snapshots, dropping the oldest", async () => {
+    const s = setup(400);
+    for (const key of ["a", "b", "c", "d"]) await get(s, key);
+    expect(s.runs()).toBe(4);
+    await get(s, "d"); // kept: served from its snapshot
+    expect(s.runs()).toBe(4);
+    expect(await get(s, "a")).toBe("a#5"); // dropped: computed again
+  });
+
+  it("a call can bring its own computation for its key", async () => {
+    const s = setup(400);
+    const pending = s.snapshots.get("route x", async () => "own");
+    expect((await pending).value).toBe("own");
+    expect(s.runs()).toBe(0);
   });
 });

@@ -17,6 +17,8 @@ export interface SnapshotOptions {
   minAgeMs: number;
   /** A snapshot older than this is never served (after a quiet night); the caller waits instead. */
   maxStaleMs: number;
+  /** Most keys kept; the oldest goes first (keys come from query strings, so they are bounded). */
+  maxKeys: number;
 }
 
 export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = {
@@ -24,6 +26,7 @@ export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = {
   costFactor: 10,
   minAgeMs: 5_000,
   maxStaleMs: 5 * 60_000,
+  maxKeys: 200,
 };
 
 interface Snapshot<T> {
@@ -43,18 +46,18 @@ export class Snapshots<T> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The value for `key` and when it was computed. */
-  async get(key: string): Promise<{ value: T; computedAt: Date }> {
+  /** The value for `key` and when it was computed; `compute` overrides the constructor's for this key. */
+  async get(key: string, compute?: () => Promise<T>): Promise<{ value: T; computedAt: Date }> {
     const { costFactor, minAgeMs, maxStaleMs } = this.options;
     const last = this.snapshots.get(key);
     const age = last ? this.now() - last.computedAt : Number.POSITIVE_INFINITY;
     let snapshot: Snapshot<T>;
     if (!last?.keep || age > maxStaleMs) {
-      snapshot = await this.refresh(key);
+      snapshot = await this.refresh(key, compute);
     } else {
       if (age > Math.max(minAgeMs, costFactor * last.durationMs)) {
         // Served stale while one refresh runs; its failure keeps the old snapshot (next call retries).
-        this.refresh(key).catch(() => {});
+        this.refresh(key, compute).catch(() => {});
       }
       snapshot = last;
     }
@@ -62,16 +65,21 @@ export class Snapshots<T> {
   }
 
   /** One computation per key at a time: callers arriving meanwhile share it. */
-  private refresh(key: string): Promise<Snapshot<T>> {
+  private refresh(key: string, compute = () => this.compute(key)): Promise<Snapshot<T>> {
     const running = this.inFlight.get(key);
     if (running) return running;
     const started = this.now();
-    const run = this.compute(key)
+    const run = compute()
       .then((value) => {
         const durationMs = this.now() - started;
         const keep = this.options.worthKeeping(value, durationMs);
         const snapshot = { value, computedAt: started, durationMs, keep };
+        this.snapshots.delete(key); // re-inserted last, so the map's order is oldest first
         this.snapshots.set(key, snapshot);
+        if (this.snapshots.size > this.options.maxKeys) {
+          const oldest = this.snapshots.keys().next().value as string;
+          this.snapshots.delete(oldest);
+        }
         return snapshot;
       })
       .finally(() => this.inFlight.delete(key));
