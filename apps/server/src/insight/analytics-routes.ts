@@ -39,7 +39,13 @@ export async function analyticsRoutes(app: FastifyInstance, ctx: AppContext) {
   // background query refreshes; on a small one (under 1M stored events) every call is fresh.
   const snapshots = new Snapshots<{ result: unknown; big: boolean }>(
     () => Promise.reject(new Error("each route passes its own computation")),
-    { ...DEFAULT_SNAPSHOT_OPTIONS, worthKeeping: (v, ms) => ms >= 50 && (v as { big: boolean }).big },
+    {
+      ...DEFAULT_SNAPSHOT_OPTIONS,
+      worthKeeping: (v, ms) => ms >= 50 && (v as { big: boolean }).big,
+      // Days and funnels over a month move slowly: an hour-old snapshot is served at once (and
+      // refreshed behind it) rather than making the first visit after a break wait 13 s.
+      maxStaleMs: 60 * 60_000,
+    },
   );
   async function snapshot<T>(request: FastifyRequest, route: string, compute: (tx: Queryable) => Promise<T>) {
     const role = roleOf(request);
