@@ -12,7 +12,7 @@ const RANGES = [
   { value: "7d", label: "Last 7 days" },
 ] as const;
 
-/** A big install serves a snapshot (overview-snapshots.ts); say so when it is not from just now. */
+/** A big install serves a snapshot (apps/server/src/snapshots.ts); say so when it is not from just now. */
 const isSnapshot = (o: Overview) =>
   o.computed_at !== undefined && Date.now() - Date.parse(o.computed_at) > 5_000;
 

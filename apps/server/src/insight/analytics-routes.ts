@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { requireRole, roleOf } from "../auth/guard.ts";
 import type { AppContext } from "../context.ts";
 import { badRequest, notFound } from "../errors.ts";
-import { DEFAULT_SNAPSHOT_OPTIONS, Snapshots } from "../routes/overview-snapshots.ts";
+import { DEFAULT_SNAPSHOT_OPTIONS, Snapshots } from "../snapshots.ts";
 import { findAnomalies } from "./anomalies.ts";
 import { idParam, intParam, periodParams } from "./query.ts";
 

@@ -12,8 +12,8 @@ import type { FastifyInstance } from "fastify";
 import { requireRole, roleOf } from "../auth/guard.ts";
 import type { AppContext } from "../context.ts";
 import { badRequest, notFound } from "../errors.ts";
+import { DEFAULT_SNAPSHOT_OPTIONS, Snapshots } from "../snapshots.ts";
 import { type LogQuery, parseLogQuery } from "./log-filter.ts";
-import { DEFAULT_SNAPSHOT_OPTIONS, Snapshots } from "./overview-snapshots.ts";
 
 type UserParams = { Params: { userId: string } };
 

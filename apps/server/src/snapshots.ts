@@ -1,8 +1,9 @@
 /**
- * The Overview counts every event in a window; at 10M events that takes seconds of database time,
- * however it is indexed. When it is that expensive, a staff member gets the last snapshot at once
- * and one background query refreshes it, however many panels are open (the live feed ticks the
- * counters between snapshots). When it is cheap (a small install, the tests) every request is fresh.
+ * Snapshots of expensive reads. The Overview counts every event in a window, analytics every event
+ * of a month; at 10M events that takes seconds of database time, however it is indexed. When it
+ * is that expensive, a staff member gets the last snapshot at once and one background query
+ * refreshes it, however many panels are open (the live feed ticks the overview's counters between
+ * snapshots). When it is cheap (a small install, the tests) every request is fresh.
  */
 export interface SnapshotOptions {
   /**

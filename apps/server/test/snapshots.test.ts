@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Snapshots } from "../src/routes/overview-snapshots.ts";
+import { Snapshots } from "../src/snapshots.ts";
 
 const OPTIONS = {
   worthKeeping: (_value: unknown, ms: number) => ms >= 50,
