@@ -7,6 +7,8 @@ export function isCalendarDay(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // Every month has days 1-28; only later days need the calendar (this runs once per ingested event).
+  if (month >= 1 && month <= 12 && day >= 1 && day <= 28) return true;
   const d = new Date(Date.UTC(year, month - 1, day));
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
