@@ -1,7 +1,7 @@
 import type { AcceptedEvent } from "@usertrail/core";
 import type { Queryable } from "./db.ts";
 import { draftIssues } from "./issues-write.ts";
-import { mergeTouches, userRows } from "./users-write.ts";
+import { mergeTouches, upsertUsersFrom, userRows } from "./users-write.ts";
 
 /**
  * A small group (what single-event requests make) stored by ONE statement outside any explicit
@@ -46,33 +46,15 @@ export async function storeGroupInOneStatement(db: Queryable, events: AcceptedEv
   return new Set(inserted.map((r) => r.event_id));
 }
 
-// The users, user_stats and issues parts are those of users-write.ts, events-write.ts and
-// issues-write.ts; rows are taken in a fixed order (ids, "C" collation) as there, so concurrent
-// writers lock them in the same order. The issue's event type is that of its first stored event.
+// The users part is users-write.ts's own (upsertUsersFrom); the user_stats and issues parts mirror
+// events-write.ts and issues-write.ts (group-paths.test.ts stores one group both ways and compares);
+// rows are taken in a fixed order (ids, "C" collation) as there, so concurrent writers lock them in
+// the same order. The issue's event type is that of its first stored event.
 const GROUP_STATEMENT = `
 WITH users_in AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
     AS x(id text, email text, phone text, full_name text, created_at timestamptz)
-), bare AS (
-  INSERT INTO users (id, created_at)
-  SELECT id, least(created_at, now()) FROM users_in
-   WHERE email IS NULL AND phone IS NULL AND full_name IS NULL
-  ON CONFLICT (id) DO NOTHING
-  RETURNING id
-), profiled AS (
-  INSERT INTO users (id, email, phone, full_name, created_at)
-  SELECT id, email, phone, full_name, least(created_at, now()) FROM users_in
-   WHERE email IS NOT NULL OR phone IS NOT NULL OR full_name IS NOT NULL
-  ON CONFLICT (id) DO UPDATE SET
-    email = coalesce(excluded.email, users.email),
-    phone = coalesce(excluded.phone, users.phone),
-    full_name = coalesce(excluded.full_name, users.full_name),
-    updated_at = now()
-  WHERE (excluded.email IS NOT NULL AND excluded.email IS DISTINCT FROM users.email)
-     OR (excluded.phone IS NOT NULL AND excluded.phone IS DISTINCT FROM users.phone)
-     OR (excluded.full_name IS NOT NULL AND excluded.full_name IS DISTINCT FROM users.full_name)
-  RETURNING id, (xmax = 0) AS inserted
-), created AS (
+), ${upsertUsersFrom("users_in")}, created AS (
   SELECT id FROM bare UNION ALL SELECT id FROM profiled WHERE inserted
 ), input AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(ord int, event_id uuid, user_id text, event_type text,

@@ -10,6 +10,35 @@ export interface UserTouch {
 }
 
 /**
+ * Two CTEs, `bare` and `profiled`, that insert or update the users listed in the CTE `input`
+ * (id, email, phone, full_name, created_at) and return their ids, `profiled` with `inserted`.
+ * Shared by upsertUsers and the one-statement group (events-one-statement.ts), so a user is written
+ * the same way on both paths.
+ */
+export function upsertUsersFrom(input: string): string {
+  return `bare AS (
+       INSERT INTO users (id, created_at)
+       SELECT id, least(created_at, now()) FROM ${input}
+        WHERE email IS NULL AND phone IS NULL AND full_name IS NULL
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     ), profiled AS (
+       INSERT INTO users (id, email, phone, full_name, created_at)
+       SELECT id, email, phone, full_name, least(created_at, now()) FROM ${input}
+        WHERE email IS NOT NULL OR phone IS NOT NULL OR full_name IS NOT NULL
+       ON CONFLICT (id) DO UPDATE SET
+         email = coalesce(excluded.email, users.email),
+         phone = coalesce(excluded.phone, users.phone),
+         full_name = coalesce(excluded.full_name, users.full_name),
+         updated_at = now()
+       WHERE (excluded.email IS NOT NULL AND excluded.email IS DISTINCT FROM users.email)
+          OR (excluded.phone IS NOT NULL AND excluded.phone IS DISTINCT FROM users.phone)
+          OR (excluded.full_name IS NOT NULL AND excluded.full_name IS DISTINCT FROM users.full_name)
+       RETURNING id, (xmax = 0) AS inserted
+     )`;
+}
+
+/**
  * Inserts users not seen before and fills profile fields from user blocks.
  * Returns the ids of users this call created, which is what USER_CREATED is logged for.
  * Touches without a block never rewrite the row, so plain events cost no user update.
@@ -23,26 +52,7 @@ export async function upsertUsers(tx: Queryable, touches: UserTouch[]): Promise<
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb)
          AS x(id text, email text, phone text, full_name text, created_at timestamptz)
-     ), bare AS (
-       INSERT INTO users (id, created_at)
-       SELECT id, least(created_at, now()) FROM input
-        WHERE email IS NULL AND phone IS NULL AND full_name IS NULL
-       ON CONFLICT (id) DO NOTHING
-       RETURNING id
-     ), profiled AS (
-       INSERT INTO users (id, email, phone, full_name, created_at)
-       SELECT id, email, phone, full_name, least(created_at, now()) FROM input
-        WHERE email IS NOT NULL OR phone IS NOT NULL OR full_name IS NOT NULL
-       ON CONFLICT (id) DO UPDATE SET
-         email = coalesce(excluded.email, users.email),
-         phone = coalesce(excluded.phone, users.phone),
-         full_name = coalesce(excluded.full_name, users.full_name),
-         updated_at = now()
-       WHERE (excluded.email IS NOT NULL AND excluded.email IS DISTINCT FROM users.email)
-          OR (excluded.phone IS NOT NULL AND excluded.phone IS DISTINCT FROM users.phone)
-          OR (excluded.full_name IS NOT NULL AND excluded.full_name IS DISTINCT FROM users.full_name)
-       RETURNING id, (xmax = 0) AS inserted
-     )
+     ), ${upsertUsersFrom("input")}
      SELECT id, true AS inserted FROM bare UNION ALL SELECT id, inserted FROM profiled`,
     [JSON.stringify(rows)],
     { prepare: "ingest_upsert_users" },
