@@ -18,6 +18,7 @@ import {
   type Kind,
   machine,
   percentile,
+  sleep,
   startServer,
 } from "./lib.ts";
 import { closedLoop, type LoadResult, openLoop, pool } from "./load.ts";
@@ -147,7 +148,7 @@ async function main() {
   results.single = await closedLoop(http, 64, SECONDS, bodies("single", 1));
   const halfRate = Math.max(1, Math.round(results.single.requests / results.single.seconds / 2));
   collect();
-  await new Promise((resolve) => setTimeout(resolve, SETTLE * 1000));
+  await sleep(SETTLE * 1000);
   const checkpointsBefore = await checkpoints(db);
   results.half = await openLoop(http, halfRate, SECONDS, bodies("half", 1));
   const halfCheckpoints = (await checkpoints(db)) - checkpointsBefore;

@@ -42,13 +42,12 @@ export class Snapshots<T> {
   private readonly inFlight = new Map<string, Promise<Snapshot<T>>>();
 
   constructor(
-    private readonly compute: (key: string) => Promise<T>,
     private readonly options: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The value for `key` and when it was computed; `compute` overrides the constructor's for this key. */
-  async get(key: string, compute?: () => Promise<T>): Promise<{ value: T; computedAt: Date }> {
+  /** The value for `key` (computed by `compute` when needed) and when it was computed. */
+  async get(key: string, compute: () => Promise<T>): Promise<{ value: T; computedAt: Date }> {
     const { costFactor, minAgeMs, maxStaleMs } = this.options;
     const last = this.snapshots.get(key);
     const age = last ? this.now() - last.computedAt : Number.POSITIVE_INFINITY;
@@ -66,7 +65,7 @@ export class Snapshots<T> {
   }
 
   /** One computation per key at a time: callers arriving meanwhile share it. */
-  private refresh(key: string, compute = () => this.compute(key)): Promise<Snapshot<T>> {
+  private refresh(key: string, compute: () => Promise<T>): Promise<Snapshot<T>> {
     const running = this.inFlight.get(key);
     if (running) return running;
     const started = this.now();

@@ -37,16 +37,13 @@ export async function analyticsRoutes(app: FastifyInstance, ctx: AppContext) {
   // Daily active, the funnel, stalled students and spikes read every event of their period: at 10M
   // events 1-14 s each. On a big install they are served like the overview, from a snapshot one
   // background query refreshes; on a small one (under 1M stored events) every call is fresh.
-  const snapshots = new Snapshots<{ result: unknown; big: boolean }>(
-    () => Promise.reject(new Error("each route passes its own computation")),
-    {
-      ...DEFAULT_SNAPSHOT_OPTIONS,
-      worthKeeping: (v, ms) => ms >= 50 && (v as { big: boolean }).big,
-      // Days and funnels over a month move slowly: an hour-old snapshot is served at once (and
-      // refreshed behind it) rather than making the first visit after a break wait 13 s.
-      maxStaleMs: 60 * 60_000,
-    },
-  );
+  const snapshots = new Snapshots<{ result: unknown; big: boolean }>({
+    ...DEFAULT_SNAPSHOT_OPTIONS,
+    worthKeeping: (v, ms) => ms >= 50 && (v as { big: boolean }).big,
+    // Days and funnels over a month move slowly: an hour-old snapshot is served at once (and
+    // refreshed behind it) rather than making the first visit after a break wait 13 s.
+    maxStaleMs: 60 * 60_000,
+  });
   async function snapshot<T>(request: FastifyRequest, route: string, compute: (tx: Queryable) => Promise<T>) {
     const role = roleOf(request);
     const key = `${route} ${role} ${JSON.stringify(request.query)}`;

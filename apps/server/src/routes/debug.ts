@@ -27,19 +27,12 @@ function checkUserId(userId: string) {
 export async function debugRoutes(app: FastifyInstance, ctx: AppContext) {
   const staff = requireRole(ctx, "admin", "sales");
   const db = ctx.store.db;
-  // Keyed by role and range; the role goes into asStaff, so row-level security still decides.
   // Kept only when it is big: 10,000+ events counted and 50+ ms spent.
-  const overviews = new Snapshots(
-    (key) => {
-      const [role, range] = key.split(" ") as [string, OverviewRange];
-      return asStaff(db, role, (tx) => getOverview(tx, range));
-    },
-    {
-      ...DEFAULT_SNAPSHOT_OPTIONS,
-      worthKeeping: (overview, ms) =>
-        ms >= 50 && (overview as { totals: { events: number } }).totals.events >= 10_000,
-    },
-  );
+  const overviews = new Snapshots<Awaited<ReturnType<typeof getOverview>>>({
+    ...DEFAULT_SNAPSHOT_OPTIONS,
+    worthKeeping: (overview, ms) =>
+      ms >= 50 && (overview as { totals: { events: number } }).totals.events >= 10_000,
+  });
 
   app.get<{ Querystring: { q?: string } }>(
     "/api/tripwire/debug/search-users",
@@ -78,7 +71,11 @@ export async function debugRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get<{ Querystring: { range?: string } }>("/api/overview", { preHandler: staff }, async (request) => {
     const range = request.query.range ?? "24h";
     if (range !== "24h" && range !== "7d") throw badRequest("range must be 24h or 7d.");
-    const { value, computedAt } = await overviews.get(`${roleOf(request)} ${range}`);
+    const role = roleOf(request);
+    // Keyed by role too: the role goes into asStaff, so row-level security still decides.
+    const { value, computedAt } = await overviews.get(`${role} ${range}`, () =>
+      asStaff(db, role, (tx) => getOverview(tx, range as OverviewRange)),
+    );
     return { ...value, computed_at: computedAt };
   });
 }
